@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mimecast.gateway contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Paging options shared by every module (plugins/module_utils/connection.py holds their spec).
+    DOCUMENTATION = r"""
+options:
+  page_size:
+    description:
+      - How many results to ask for per page, from 1 to 500. The module follows the next page token until the
+        last page, so this only changes how many requests are made.
+      - A server may return fewer per page than asked; that is handled.
+    type: int
+    default: 100
+  max_results:
+    description:
+      - Stop after this many results. RV(truncated) tells whether more were available.
+      - Leave it out to fetch every result.
+    type: int
+"""

@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mimecast.gateway contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Reading users' dates and writing Mimecast's.
+
+Users write ISO 8601 in any usual form (``2026-05-01``, ``2026-05-01T10:00Z``,
+``2026-05-01 10:00:00+01:00``) or a relative form (``now``, ``-15m``, ``-24h``,
+``-7d``, ``-2w``). Mimecast wants ``YYYY-MM-DDTHH:MM:SS+0000`` in UTC; a
+trailing ``Z`` has been seen rejected.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+import re
+
+from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
+
+
+UTC = datetime.timezone.utc
+MIMECAST_FORMAT = "%Y-%m-%dT%H:%M:%S+0000"
+
+_ISO = re.compile(
+    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?:[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
+    r"\s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+_RELATIVE = re.compile(r"^-\s*(?P<amount>\d+)\s*(?P<unit>[smhdw])$")
+_UNITS = dict(s="seconds", m="minutes", h="hours", d="days", w="weeks")
+
+FORMS_HELP = ("an ISO 8601 date or date-time (2026-05-01, 2026-05-01T10:00:00Z, 2026-05-01T10:00:00+01:00) "
+              "or a relative time (now, -15m, -24h, -7d, -2w)")
+
+
+def utcnow():
+    return datetime.datetime.now(UTC)
+
+
+def _offset(text):
+    if text is None or text in ("Z", "z"):
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError("offset out of range")
+    return datetime.timezone(sign * datetime.timedelta(hours=hours, minutes=minutes))
+
+
+def parse_iso(text, end_of_day=False):
+    """Parse an ISO 8601 string to an aware UTC datetime, or raise ValueError.
+
+    A date alone means the start of that day, or its last second when
+    ``end_of_day`` is set. A time without an offset is UTC.
+    """
+    match = _ISO.match(text.strip())
+    if not match:
+        raise ValueError("not an ISO 8601 date")
+    parts = match.groupdict()
+    date_only = parts["hour"] is None
+    if date_only:
+        hour, minute, second = (23, 59, 59) if end_of_day else (0, 0, 0)
+    else:
+        hour, minute, second = int(parts["hour"]), int(parts["minute"]), int(parts["second"] or 0)
+    microsecond = int((parts["fraction"] or "0")[:6].ljust(6, "0"))
+    value = datetime.datetime(int(parts["year"]), int(parts["month"]), int(parts["day"]),
+                              hour, minute, second, microsecond, tzinfo=_offset(parts["offset"]))
+    return value.astimezone(UTC)
+
+
+def parse_user_time(value, option, end_of_day=False, now=None):
+    """Read one of the user's ``start``/``end`` values; fail naming ``option``."""
+    text = str(value).strip()
+    if not text:
+        raise MimecastOptionError(option, "%s must not be empty; use %s" % (option, FORMS_HELP))
+    now = now or utcnow()
+    if text.lower() == "now":
+        return now.replace(microsecond=0)
+    relative = _RELATIVE.match(text.lower())
+    if relative:
+        delta = datetime.timedelta(**{_UNITS[relative.group("unit")]: int(relative.group("amount"))})
+        try:
+            return (now - delta).replace(microsecond=0)
+        except OverflowError:
+            raise MimecastOptionError(option, "%s '%s' reaches too far back" % (option, text))
+    try:
+        return parse_iso(text, end_of_day=end_of_day)
+    except (ValueError, OverflowError) as exc:
+        reason = "is not a valid date" if _ISO.match(text) else "cannot be read"
+        raise MimecastOptionError(option, "%s '%s' %s (%s); use %s" % (option, text[:64], reason, exc, FORMS_HELP))
+
+
+def to_mimecast(value):
+    """Format an aware datetime as Mimecast wants it: UTC, ``+0000``, no fraction."""
+    return value.astimezone(UTC).strftime(MIMECAST_FORMAT)
+
+
+def date_window(params, now=None):
+    """Map the ``start``/``end`` options to request fields, checking their order.
+
+    Returns a dict with only the bounds the user gave, already formatted.
+    """
+    now = now or utcnow()
+    bounds = {}
+    if params.get("start") is not None:
+        bounds["start"] = parse_user_time(params["start"], "start", now=now)
+    if params.get("end") is not None:
+        bounds["end"] = parse_user_time(params["end"], "end", end_of_day=True, now=now)
+    if "start" in bounds and "end" in bounds and bounds["end"] < bounds["start"]:
+        raise MimecastOptionError("end", "end (%s) is before start (%s)" % (to_mimecast(bounds["end"]), to_mimecast(bounds["start"])))
+    return dict((key, to_mimecast(value)) for key, value in bounds.items())
+
+
+def parse_api_time(text):
+    """Parse a timestamp from a Mimecast answer; None when it is absent or unreadable."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return parse_iso(text)
+    except (ValueError, OverflowError):
+        return None

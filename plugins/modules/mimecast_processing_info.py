@@ -1,0 +1,272 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mimecast.gateway contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: mimecast_processing_info
+short_description: List messages in Mimecast's processing queue
+version_added: 1.0.0
+description:
+  - Lists the messages Mimecast is still processing or retrying (C(/api/gateway/find-processing-messages)), with
+    their delivery attempts and status, as typed snake_case facts with a summary to assert on.
+  - The queue is transient; an empty list is a normal answer.
+  - Follows every result page; use O(max_results) to stop early.
+  - Needs the C(Monitoring | Processing | Read) permission for the API user or API 2.0 application.
+author:
+  - mimecast.gateway contributors
+options:
+  queue_type:
+    description:
+      - Which queue to list.
+    type: str
+    choices: [processing, bulk_processing]
+    default: processing
+  start:
+    description:
+      - Earliest creation time to list. ISO 8601 (V(2026-05-01), V(2026-05-01T08:00:00Z),
+        V(2026-05-01T10:00:00+02:00)) or relative (V(now), V(-15m), V(-24h), V(-7d), V(-2w)).
+      - A date alone means 00:00:00 UTC; a time without an offset is UTC.
+      - Mimecast's default is seven days ago.
+    type: str
+  end:
+    description:
+      - Latest creation time to list, in the same forms as O(start). A date alone means 23:59:59 UTC of that day.
+      - Must not be before O(start).
+    type: str
+  sort_order:
+    description:
+      - Order of the results by date. Mimecast's default is V(descending).
+    type: str
+    choices: [ascending, descending]
+  sort_by:
+    description:
+      - Field to sort by, passed to Mimecast as given.
+    type: str
+  search_by:
+    description:
+      - Only list messages whose field matches a value.
+    type: dict
+    suboptions:
+      field_name:
+        description:
+          - The field to search; V(ALL) searches every field.
+        type: str
+        required: true
+        choices: [ALL, fromAddress, toAddress, subject, info, remoteIp]
+      value:
+        description:
+          - The text to look for. Must not be empty.
+        type: str
+        required: true
+  route:
+    description:
+      - Only list messages on this route.
+    type: str
+    choices: [all, internal, outbound, inbound, external]
+  attachments:
+    description:
+      - Only list messages with (V(true)) or without (V(false)) attachments.
+    type: bool
+extends_documentation_fragment:
+  - mimecast.gateway.connection
+  - mimecast.gateway.pagination
+  - mimecast.gateway.attributes
+seealso:
+  - module: mimecast.gateway.mimecast_hold_info
+  - module: mimecast.gateway.mimecast_track_info
+"""
+
+EXAMPLES = r"""
+- name: List the inbound processing queue
+  mimecast.gateway.mimecast_processing_info:
+    client_id: "{{ mimecast_client_id }}"
+    client_secret: "{{ mimecast_client_secret }}"
+    route: inbound
+  register: queue
+
+- name: Fail when mail is stuck
+  ansible.builtin.assert:
+    that:
+      - queue.count < 100
+      - queue.messages | map(attribute='attempts') | max(default=0) < 10
+    fail_msg: "{{ queue.count }} messages queued, oldest since {{ queue.summary.oldest }}"
+
+- name: Find queued mail to one domain in the bulk queue, credentials from MIMECAST_* environment variables
+  mimecast.gateway.mimecast_processing_info:
+    queue_type: bulk_processing
+    search_by:
+      field_name: toAddress
+      value: example.org
+    start: -2h
+  register: bulk
+"""
+
+RETURN = r"""
+messages:
+  description: The messages in the queue.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Mimecast's secure ID of the message.
+      type: str
+      sample: eNoVzk0LgjAYAOB_sy0jF
+    from_env:
+      description: The envelope sender.
+      type: dict
+      contains:
+        email_address:
+          description: The address.
+          type: str
+          sample: alerts@example.net
+        displayable_name:
+          description: The display name.
+          type: str
+          sample: Example Alerts
+    from_header:
+      description: The header sender, with the same keys as RV(messages[].from_env).
+      type: dict
+      sample: {"email_address": "alerts@example.net", "displayable_name": "Example Alerts"}
+    to:
+      description: The recipient, with the same keys as RV(messages[].from_env).
+      type: dict
+      sample: {"email_address": "ops@example.com", "displayable_name": "Ops"}
+    subject:
+      description: The subject.
+      type: str
+      sample: Nightly report
+    attachment:
+      description: Whether the message has an attachment.
+      type: bool
+      sample: false
+    routing:
+      description: Direction of the message.
+      type: str
+      sample: outbound
+    size:
+      description: Size in bytes.
+      type: int
+      sample: 5120
+    remote_ip:
+      description: The connecting IP address.
+      type: str
+      sample: 192.0.2.10
+    attempts:
+      description: Processing attempts so far.
+      type: int
+      sample: 3
+    next_attempt:
+      description: When the next attempt is due, in UTC.
+      type: str
+      sample: "2026-11-22T10:05:00+0000"
+    created:
+      description: When the message entered the queue, in UTC.
+      type: str
+      sample: "2026-11-22T09:35:00+0000"
+    locked_until:
+      description: Until when the message is locked for system synchronisation, in UTC.
+      type: str
+      sample: "2026-11-22T09:50:00+0000"
+    info:
+      description: Current processing status.
+      type: str
+      sample: Remote server unavailable
+count:
+  description: How many messages were returned.
+  returned: success
+  type: int
+  sample: 1
+truncated:
+  description: Whether O(max_results) cut the list short while more results were available.
+  returned: success
+  type: bool
+  sample: false
+summary:
+  description: Counts to assert on, computed over the returned messages.
+  returned: success
+  type: dict
+  contains:
+    total:
+      description: How many messages were returned.
+      type: int
+      sample: 1
+    by_route:
+      description: Count per RV(messages[].routing).
+      type: dict
+      sample: {"outbound": 1}
+    by_info:
+      description: Count per RV(messages[].info).
+      type: dict
+      sample: {"Remote server unavailable": 1}
+    oldest:
+      description: The earliest RV(messages[].created), or null when the queue is empty.
+      type: str
+      sample: "2026-11-22T09:35:00+0000"
+    oldest_age_seconds:
+      description: Age of the oldest message in seconds, or null when the queue is empty.
+      type: int
+      sample: 1800
+"""
+
+from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
+from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, search_by
+from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect
+
+
+PATH = "/api/gateway/find-processing-messages"
+FIELD_TYPES = dict(attachment="bool", size="int", attempts="int")
+
+ARGUMENT_SPEC = dict(
+    queue_type=dict(type="str", default="processing", choices=["processing", "bulk_processing"]),
+    start=dict(type="str"),
+    end=dict(type="str"),
+    sort_order=dict(type="str", choices=["ascending", "descending"]),
+    sort_by=dict(type="str"),
+    search_by=dict(type="dict", options=dict(
+        field_name=dict(type="str", required=True, choices=["ALL", "fromAddress", "toAddress", "subject", "info", "remoteIp"]),
+        value=dict(type="str", required=True),
+    )),
+    route=dict(type="str", choices=["all", "internal", "outbound", "inbound", "external"]),
+    attachments=dict(type="bool"),
+)
+
+
+def build_request(params, now=None):
+    """Map the options to the request's ``data[0]`` object."""
+    data = dict(type=params["queue_type"])
+    data.update(date_window(params, now))
+    if params.get("sort_order"):
+        data["sortOrder"] = params["sort_order"]
+    if params.get("sort_by") is not None:
+        data["sortBy"] = params["sort_by"]
+    searched = search_by(params)
+    if searched:
+        data["searchBy"] = searched
+    filters = []
+    if params.get("route"):
+        filters.append({"fieldName": "route", "value": params["route"]})
+    if params.get("attachments") is not None:
+        filters.append({"fieldName": "attachments", "value": "true" if params["attachments"] else "false"})
+    if filters:
+        data["filterBy"] = filters
+    return data
+
+
+def run(module, client):
+    pages = client.paginate(PATH, build_request(module.params), items_key="messages")
+    summary = Summary(dict(by_route="routing", by_info="info"), oldest_field="created")
+    items, totals, truncated = collect(pages, FIELD_TYPES, summary)
+    return dict(messages=items, count=len(items), truncated=truncated, summary=totals)
+
+
+def main():
+    execute(new_module(ARGUMENT_SPEC), run)
+
+
+if __name__ == "__main__":
+    main()
