@@ -311,7 +311,8 @@ class MimecastClient:
         headers["Content-Type"] = "application/json"
         sent_id = headers.get("x-mc-req-id")
         response = self._send(path, data=payload, headers=headers)
-        request_id = response.headers.get("x-request-id") or sent_id
+        # API 1.0: the x-mc-req-id we signed with; API 2.0: the x-request-id Mimecast support asks for.
+        request_id = sent_id or response.headers.get("x-request-id")
         status = response.status_code
         body, parse_error = _parse_json(response)
 

@@ -92,7 +92,7 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that:
       - queue.count < 100
-      - queue.messages | map(attribute='attempts') | max(default=0) < 10
+      - (queue.messages | map(attribute='attempts') | list + [0]) | max < 10
     fail_msg: "{{ queue.count }} messages queued, oldest since {{ queue.summary.oldest }}"
 
 - name: Find queued mail to one domain in the bulk queue, credentials from MIMECAST_* environment variables
