@@ -105,7 +105,7 @@ notes:
   - API 1.0 requests are signed afresh for every attempt (new date and request ID), so this host's clock must be
     right to within minutes.
   - API 2.0 tokens are fetched once per task and refreshed shortly before they expire.
-  - The modules run where the task runs, usually the controller (C(delegate_to: localhost) or a local connection).
+  - The modules run where the task runs, usually the controller (C(delegate_to) C(localhost), or a local connection).
 requirements:
   - python >= 3.8
   - requests >= 2.25

@@ -215,7 +215,10 @@ class MimecastClient:
         self._sleep = sleep
         self._monotonic = monotonic
         self.backoff = Backoff(settings.retries, settings.max_retry_wait, rand=rand)
+        # Passed with every request: requests lets REQUESTS_CA_BUNDLE and the proxy variables override
+        # session-level settings, but never per-request ones.
         self._proxies = {"http": settings.proxy, "https": settings.proxy} if settings.proxy else None
+        self._verify = (settings.ca_path or True) if settings.validate_certs else False
         if settings.scheme == API_V1:
             self.auth = ApiV1Signer(settings.credentials, utcnow)
         else:
@@ -226,8 +229,6 @@ class MimecastClient:
         session = requests.Session()
         session.headers["User-Agent"] = USER_AGENT
         session.headers["Accept"] = "application/json"
-        # requests only verifies with verify=True/False or a CA bundle path.
-        session.verify = (settings.ca_path or True) if settings.validate_certs else False
         return session
 
     def close(self):
@@ -294,7 +295,7 @@ class MimecastClient:
     def _send(self, path, **kwargs):
         url = self.settings.base_url + path
         try:
-            return self.session.post(url, timeout=self.settings.timeout, proxies=self._proxies, **kwargs)
+            return self.session.post(url, timeout=self.settings.timeout, proxies=self._proxies, verify=self._verify, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise MimecastTransportError(
                 "TLS verification of %s failed: %s" % (url, _snippet(str(exc), 300)), path=path,

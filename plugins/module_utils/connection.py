@@ -189,7 +189,7 @@ def _base_url(params, scheme, warnings):
         raise MimecastOptionError(
             "region",
             "region %s is not an API %s region; with API %s credentials use one of: %s"
-            % (region, API_V1 if scheme == API_V2 else API_V2, scheme, ", ".join(sorted(regions))))
+            % (region, scheme, scheme, ", ".join(sorted(regions))))
     return regions[region]
 
 

@@ -20,7 +20,6 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.errors import Mim
 
 
 UTC = datetime.timezone.utc
-MIMECAST_FORMAT = "%Y-%m-%dT%H:%M:%S+0000"
 
 _ISO = re.compile(
     r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
@@ -80,11 +79,11 @@ def parse_user_time(value, option, end_of_day=False, now=None):
         return now.replace(microsecond=0)
     relative = _RELATIVE.match(text.lower())
     if relative:
-        delta = datetime.timedelta(**{_UNITS[relative.group("unit")]: int(relative.group("amount"))})
         try:
+            delta = datetime.timedelta(**{_UNITS[relative.group("unit")]: int(relative.group("amount"))})
             return (now - delta).replace(microsecond=0)
         except OverflowError:
-            raise MimecastOptionError(option, "%s '%s' reaches too far back" % (option, text))
+            raise MimecastOptionError(option, "%s '%s' reaches too far back" % (option, text[:64]))
     try:
         return parse_iso(text, end_of_day=end_of_day)
     except (ValueError, OverflowError) as exc:
@@ -94,7 +93,9 @@ def parse_user_time(value, option, end_of_day=False, now=None):
 
 def to_mimecast(value):
     """Format an aware datetime as Mimecast wants it: UTC, ``+0000``, no fraction."""
-    return value.astimezone(UTC).strftime(MIMECAST_FORMAT)
+    value = value.astimezone(UTC)
+    # Not strftime: glibc does not zero-pad years before 1000.
+    return "%04d-%02d-%02dT%02d:%02d:%02d+0000" % (value.year, value.month, value.day, value.hour, value.minute, value.second)
 
 
 def date_window(params, now=None):

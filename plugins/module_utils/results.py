@@ -20,6 +20,7 @@ _BOUNDARY_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _BOUNDARY_WORD = re.compile(r"([a-z0-9])([A-Z])")
 # A few dozen distinct keys occur in answers: convert each once, not once per occurrence.
 _SNAKE_CACHE = {}
+_INTEGER = re.compile(r"^-?[0-9]+$")
 
 
 def snake_case(key):
@@ -55,7 +56,7 @@ def to_int(value):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and _INTEGER.match(value.strip()):
         return int(value.strip())
     return value
 

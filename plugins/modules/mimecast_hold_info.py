@@ -16,7 +16,7 @@ description:
   - Follows every result page; use O(max_results) to stop early.
   - Needs the C(Account | Dashboard | Read) permission for the API user or API 2.0 application.
 author:
-  - mimecast.gateway contributors
+  - mimecast.gateway contributors (@mimecast-gateway)
 options:
   admin:
     description:

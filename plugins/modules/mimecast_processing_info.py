@@ -17,7 +17,7 @@ description:
   - Follows every result page; use O(max_results) to stop early.
   - Needs the C(Monitoring | Processing | Read) permission for the API user or API 2.0 application.
 author:
-  - mimecast.gateway contributors
+  - mimecast.gateway contributors (@mimecast-gateway)
 options:
   queue_type:
     description:

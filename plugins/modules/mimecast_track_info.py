@@ -19,7 +19,7 @@ description:
   - Mimecast refuses tracking searches that start more than about 30 days ago.
   - Needs the C(Gateway | Tracking | Read) permission for the API user or API 2.0 application.
 author:
-  - mimecast.gateway contributors
+  - mimecast.gateway contributors (@mimecast-gateway)
 options:
   message_id:
     description:

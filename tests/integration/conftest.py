@@ -5,4 +5,4 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from harness import ansible_playbook, emulator, fresh_emulator  # noqa: F401 pylint: disable=unused-import
+from harness import ansible_playbook, emulator, fresh_emulator, tls_emulator  # noqa: F401 pylint: disable=unused-import

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import json
 import os
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -43,12 +44,14 @@ class Emulator:
     def __init__(self, base_url, process):
         self.base_url = base_url
         self.process = process
+        self.ca_path = None
 
     def _call(self, path, payload=None):
         data = None if payload is None else json.dumps(payload).encode()
         request = urllib.request.Request(self.base_url + path, data=data, method="GET" if data is None else "POST",
                                          headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as answer:
+        context = ssl.create_default_context(cafile=self.ca_path) if self.ca_path else None
+        with urllib.request.urlopen(request, timeout=10, context=context) as answer:
             return json.loads(answer.read().decode() or "null")
 
     def reset(self):
@@ -70,17 +73,46 @@ class Emulator:
         return self._call("/_emulator/data")
 
 
-@pytest.fixture(scope="session")
-def emulator():
-    process = subprocess.Popen([sys.executable, EMULATOR, "--port", "0", "--quiet"],
+def start_emulator(*options):
+    process = subprocess.Popen([sys.executable, EMULATOR, "--port", "0", "--quiet"] + list(options),
                                stdout=subprocess.PIPE, universal_newlines=True)
     line = process.stdout.readline().strip()
     if not line.startswith("EMULATOR_LISTENING "):
         process.kill()
         pytest.fail("the emulator did not start: %r" % line)
-    yield Emulator(line.split(" ", 1)[1], process)
-    process.terminate()
-    process.wait(timeout=10)
+    return Emulator(line.split(" ", 1)[1], process)
+
+
+def stop_emulator(running):
+    running.process.terminate()
+    running.process.wait(timeout=10)
+    running.process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    running = start_emulator()
+    yield running
+    stop_emulator(running)
+
+
+@pytest.fixture(scope="session")
+def tls_emulator(tmp_path_factory):
+    """The emulator over HTTPS with a certificate from a throw-away CA; ``.ca_path`` is that CA's PEM."""
+    trustme = pytest.importorskip("trustme")
+    folder = tmp_path_factory.mktemp("tls")
+    authority = trustme.CA()
+    server = authority.issue_cert("127.0.0.1")
+    cert, key, ca_path = folder / "server.pem", folder / "server.key", folder / "ca.pem"
+    server.cert_chain_pems[0].write_to_path(str(cert))
+    for extra in server.cert_chain_pems[1:]:
+        extra.write_to_path(str(cert), append=True)
+    server.private_key_pem.write_to_path(str(key))
+    authority.cert_pem.write_to_path(str(ca_path))
+    running = start_emulator("--tls-cert", str(cert), "--tls-key", str(key))
+    running.ca_path = str(ca_path)
+    yield running
+    stop_emulator(running)
 
 
 @pytest.fixture
@@ -116,6 +148,8 @@ class PlaybookRun:
     def __str__(self):
         """The end of the run's output, for assertion messages."""
         return "rc=%s\n%s" % (self.rc, (self.stdout + self.stderr)[-6000:])
+
+    __repr__ = __str__
 
     def results(self):
         """Task results by task name (the last host result of each task)."""

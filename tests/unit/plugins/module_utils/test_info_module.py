@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mimecast.gateway contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.mimecast.gateway.plugins.module_utils import info_module
+from ansible_collections.mimecast.gateway.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastApiError, MimecastOptionError
+from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, require_text, search_by
+from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    ExitJson,
+    FailJson,
+    FakeModule,
+    FakeTransport,
+    fail_answer,
+    make_client,
+    page,
+    token_answer,
+    v2_params,
+)
+
+HOLD = "/api/gateway/get-hold-message-list"
+
+
+class Factory:
+    """A client factory that records what execute() hands it and builds clients on a fake transport."""
+
+    def __init__(self, transport):
+        self.transport = transport
+        self.settings = None
+        self.clients = []
+
+    def __call__(self, settings):
+        self.settings = settings
+        client = make_client(settings, self.transport)
+        self.clients.append(client)
+        return client
+
+
+def query_run(module, client):
+    items = [item for chunk in client.paginate(HOLD, dict(admin=True)) for item in chunk]
+    return dict(items=items, count=len(items))
+
+
+def test_success_exits_unchanged_with_the_result():
+    transport = FakeTransport([page([dict(id="a"), dict(id="b")])], [token_answer()])
+    factory = Factory(transport)
+    module = FakeModule(v2_params())
+    with pytest.raises(ExitJson) as caught:
+        execute(module, query_run, client_factory=factory)
+    assert caught.value.result == dict(changed=False, items=[dict(id="a"), dict(id="b")], count=2)
+    assert factory.settings.credentials == dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    assert module.warnings == []
+    assert transport.closed is True
+
+
+def test_mimecast_error_becomes_fail_json():
+    transport = FakeTransport([fail_answer("err_validation_blank", "blank field", status=400, headers={"x-request-id": "rid-5"})],
+                              [token_answer()])
+    with pytest.raises(FailJson) as caught:
+        execute(FakeModule(v2_params()), query_run, client_factory=Factory(transport))
+    assert caught.value.result == dict(
+        msg="Mimecast answered HTTP 400 for %s (HTTP 400; err_validation_blank: blank field; request id rid-5)" % HOLD,
+        error_type="MimecastApiError",
+        http_status=400,
+        mimecast_errors=[dict(code="err_validation_blank", message="blank field", retryable=False)],
+        request_id="rid-5",
+    )
+    assert transport.closed is True
+
+
+def test_option_error_fails_before_any_client_is_made():
+    factory = Factory(FakeTransport())
+    with pytest.raises(FailJson) as caught:
+        execute(FakeModule(v2_params(page_size=0)), query_run, client_factory=factory)
+    assert caught.value.result == dict(msg="page_size must be between 1 and 500, got 0", error_type="MimecastOptionError", option="page_size")
+    assert factory.clients == []
+
+
+def test_option_error_raised_by_run_names_the_option():
+    def run(module, client):
+        raise MimecastOptionError("start", "start 'x' cannot be read")
+
+    transport = FakeTransport()
+    with pytest.raises(FailJson) as caught:
+        execute(FakeModule(v2_params()), run, client_factory=Factory(transport))
+    assert caught.value.result["option"] == "start"
+    assert caught.value.result["msg"] == "start 'x' cannot be read"
+    assert transport.requests == []
+    assert transport.closed is True
+
+
+def test_non_mimecast_errors_propagate_after_closing_the_client():
+    def run(module, client):
+        raise KeyError("unexpected")
+
+    transport = FakeTransport()
+    with pytest.raises(KeyError):
+        execute(FakeModule(v2_params()), run, client_factory=Factory(transport))
+    assert transport.closed is True
+
+
+def test_settings_warnings_are_forwarded():
+    module = FakeModule(v2_params(base_url="http://127.0.0.1:8080", region="uk"))
+    transport = FakeTransport([page([])], [token_answer()])
+    with pytest.raises(ExitJson):
+        execute(module, query_run, client_factory=Factory(transport))
+    assert module.warnings == ["Both base_url and region were given; base_url http://127.0.0.1:8080 is used and region uk is ignored"]
+    assert transport.requests[0].url == "http://127.0.0.1:8080/oauth/token"
+
+
+def test_missing_requests_library(monkeypatch):
+    monkeypatch.setattr(info_module, "HAS_REQUESTS", False)
+    monkeypatch.setattr(info_module, "REQUESTS_IMPORT_ERROR", "Traceback: No module named 'requests'")
+    factory = Factory(FakeTransport())
+    with pytest.raises(FailJson) as caught:
+        execute(FakeModule(v2_params()), query_run, client_factory=factory)
+    assert caught.value.result == dict(msg=missing_required_lib("requests"), exception="Traceback: No module named 'requests'")
+    assert "requests" in caught.value.result["msg"]
+    assert factory.clients == []
+
+
+def test_fail_json_result_is_what_to_fail_json_gives():
+    err = MimecastApiError("boom", status=500, attempts=6, elapsed=10.0)
+
+    def run(module, client):
+        raise err
+
+    with pytest.raises(FailJson) as caught:
+        execute(FakeModule(v2_params()), run, client_factory=Factory(FakeTransport()))
+    assert caught.value.result == err.to_fail_json()
+    assert caught.value.result["attempts"] == 6
+
+
+def test_new_module_adds_the_connection_options_and_check_mode():
+    with patch_module_args(dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, flag=True)):
+        module = new_module(dict(flag=dict(type="bool", default=False)))
+    assert module.supports_check_mode is True
+    assert set(module.argument_spec) == set(CONNECTION_ARGUMENT_SPEC) | set(["flag"])
+    assert module.params["flag"] is True
+    assert module.params["page_size"] == 100
+    assert module.params["retries"] == 5
+    assert CLIENT_SECRET in module.no_log_values
+
+
+@pytest.mark.parametrize("value", [None, "x", " padded "])
+def test_require_text_passes_values_through(value):
+    assert require_text(value, "subject") == value
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\t"])
+def test_require_text_rejects_blank(value):
+    with pytest.raises(MimecastOptionError) as caught:
+        require_text(value, "subject")
+    assert (caught.value.option, caught.value.message) == ("subject", "subject must not be empty or only whitespace")
+
+
+def test_search_by_maps_to_camel_case():
+    assert search_by(dict(search_by=dict(field_name="subject", value="Invoice"))) == {"fieldName": "subject", "value": "Invoice"}
+    assert search_by(dict(search_by=None)) is None
+    assert search_by({}) is None
+
+
+def test_search_by_rejects_a_blank_value():
+    with pytest.raises(MimecastOptionError) as caught:
+        search_by(dict(search_by=dict(field_name="subject", value=" ")))
+    assert caught.value.option == "search_by.value"
