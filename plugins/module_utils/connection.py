@@ -4,8 +4,8 @@
 
 """Connection options: defined once, shared by every module.
 
-The argument spec here matches the ``mimecast.gateway.connection`` and
-``mimecast.gateway.pagination`` doc fragments. ``ConnectionSettings.from_params``
+The argument specs here match the ``mimecast.gateway.connection`` and
+``mimecast.gateway.results`` doc fragments. ``ConnectionSettings.from_params``
 turns the options into a checked, ready-to-use description of where and how to
 call Mimecast, or fails naming the option at fault, before any request.
 """
@@ -67,14 +67,20 @@ CONNECTION_ARGUMENT_SPEC = dict(
     timeout=dict(type="float", default=30),
     retries=dict(type="int", default=5),
     max_retry_wait=dict(type="float", default=300),
+)
+
+# How results are fetched and returned; documented by the mimecast.gateway.results doc fragment.
+RESULT_ARGUMENT_SPEC = dict(
     page_size=dict(type="int", default=100),
     max_results=dict(type="int"),
+    summary_only=dict(type="bool", default=False),
 )
 
 
 def connection_argument_spec(**module_options):
     """The module's full argument spec: the shared options plus its own."""
     spec = dict(CONNECTION_ARGUMENT_SPEC)
+    spec.update(RESULT_ARGUMENT_SPEC)
     spec.update(module_options)
     return spec
 

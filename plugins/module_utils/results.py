@@ -67,15 +67,42 @@ COERCERS = dict(bool=to_bool, int=to_int)
 def shape(value, field_types):
     """Recursively snake_case keys and coerce the typed fields (``{snake_key: 'bool'|'int'}``)."""
     if isinstance(value, dict):
-        shaped = {}
-        for key, item in value.items():
-            name = snake_case(key)
-            kind = field_types.get(name)
-            shaped[name] = COERCERS[kind](item) if kind else shape(item, field_types)
-        return shaped
+        return _shape_dict(value, field_types)
     if isinstance(value, list):
         return [shape(item, field_types) for item in value]
     return value
+
+
+def _shape_dict(record, field_types):
+    # The hot loop of a large result: local names and a cache lookup per key, no regex.
+    cached = _SNAKE_CACHE.get
+    shaped = {}
+    for key, item in record.items():
+        name = cached(key) or snake_case(key)
+        kind = field_types.get(name)
+        if kind is not None:
+            shaped[name] = COERCERS[kind](item)
+        elif isinstance(item, dict):
+            shaped[name] = _shape_dict(item, field_types)
+        elif isinstance(item, list):
+            shaped[name] = [shape(element, field_types) for element in item]
+        else:
+            shaped[name] = item
+    return shaped
+
+
+def _sortable_time(text):
+    """A string that sorts like the instant ``text`` names, or None when it cannot be read.
+
+    Mimecast's own form (``2026-11-21T09:15:02+0000``) already sorts as text, so most values
+    are taken as they are; anything else is parsed once and rewritten in that form.
+    """
+    if not isinstance(text, str):
+        return None
+    if len(text) == 24 and text.endswith("+0000") and text[10] == "T":
+        return text
+    moment = parse_api_time(text)
+    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
 class Summary:
@@ -91,7 +118,7 @@ class Summary:
         self.now = now or utcnow()
         self.total = 0
         self.counts = dict((name, {}) for name, _field in self.group_by)
-        self._oldest = None
+        self._oldest_key = None
         self._oldest_text = None
 
     def add(self, item):
@@ -103,29 +130,43 @@ class Summary:
             tally[key] = tally.get(key, 0) + 1
         if self.oldest_field:
             text = item.get(self.oldest_field)
-            moment = parse_api_time(text)
-            if moment is not None and (self._oldest is None or moment < self._oldest):
-                self._oldest, self._oldest_text = moment, text
+            sortable = _sortable_time(text)
+            if sortable is not None and (self._oldest_key is None or sortable < self._oldest_key):
+                self._oldest_key, self._oldest_text = sortable, text
 
     def result(self):
         summary = dict(total=self.total)
         summary.update(self.counts)
         if self.oldest_field:
             summary["oldest"] = self._oldest_text
+            oldest = parse_api_time(self._oldest_key)
             summary["oldest_age_seconds"] = (
-                None if self._oldest is None else max(0, int((self.now - self._oldest).total_seconds())))
+                None if oldest is None else max(0, int((self.now - oldest).total_seconds())))
         return summary
 
 
-def collect(pages, field_types, summary):
-    """Shape every item of every page, counting the summary in the same pass.
+def fields_argument_spec(choices):
+    """The ``fields`` option of a module whose items have these top-level keys."""
+    return dict(type="list", elements="str", choices=list(choices))
 
-    Returns ``(items, summary_dict, truncated)``.
+
+def collect(pages, field_types, summary, fields=None, summary_only=False):
+    """Shape every item of every page as it arrives, counting the summary in the same pass.
+
+    Each raw page is dropped once shaped. With ``summary_only`` no item is kept; with
+    ``fields`` each kept item is trimmed to those keys, after the summary has seen it whole.
+    Returns ``(items, facts)``, facts holding ``count``, ``truncated`` and ``summary``.
     """
     items = []
+    keep = None if not fields else frozenset(fields)
     for page in pages:
         for raw in page:
-            item = shape(raw, field_types)
+            item = _shape_dict(raw, field_types)
             summary.add(item)
+            if summary_only:
+                continue
+            if keep is not None:
+                item = dict((key, value) for key, value in item.items() if key in keep)
             items.append(item)
-    return items, summary.result(), pages.truncated
+    totals = summary.result()
+    return items, dict(count=totals["total"], truncated=pages.truncated, summary=totals)

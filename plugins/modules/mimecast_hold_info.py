@@ -51,9 +51,17 @@ options:
           - The text to look for. Must not be empty.
         type: str
         required: true
+  fields:
+    description:
+      - Return only these keys of each item of RV(held_messages), for example V([id, reason_code, date_received]).
+      - The RV(summary) is still computed from the whole items.
+      - An unknown key fails before any request, listing the valid ones.
+    type: list
+    elements: str
+    choices: [id, reason, reason_id, reason_code, from, from_header, to, to_header, subject, route, has_attachments, size, date_received, policy_info]
 extends_documentation_fragment:
   - mimecast.gateway.connection
-  - mimecast.gateway.pagination
+  - mimecast.gateway.results
   - mimecast.gateway.attributes
 seealso:
   - module: mimecast.gateway.mimecast_processing_info
@@ -203,13 +211,20 @@ summary:
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
 from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, search_by
-from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect
+from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
 
 
 PATH = "/api/gateway/get-hold-message-list"
 FIELD_TYPES = dict(has_attachments="bool", size="int")
 
+# The top-level keys of each returned item: the choices of the fields option.
+FIELDS = [
+    "id", "reason", "reason_id", "reason_code", "from", "from_header", "to", "to_header", "subject", "route",
+    "has_attachments", "size", "date_received", "policy_info"
+]
+
 ARGUMENT_SPEC = dict(
+    fields=fields_argument_spec(FIELDS),
     admin=dict(type="bool", default=True),
     start=dict(type="str"),
     end=dict(type="str"),
@@ -233,8 +248,10 @@ def build_request(params, now=None):
 def run(module, client):
     pages = client.paginate(PATH, build_request(module.params))
     summary = Summary(dict(by_route="route", by_reason_code="reason_code"), oldest_field="date_received")
-    items, totals, truncated = collect(pages, FIELD_TYPES, summary)
-    return dict(held_messages=items, count=len(items), truncated=truncated, summary=totals)
+    items, facts = collect(pages, FIELD_TYPES, summary, fields=module.params["fields"],
+                           summary_only=module.params["summary_only"])
+    facts["held_messages"] = items
+    return facts
 
 
 def main():

@@ -71,9 +71,17 @@ options:
     description:
       - Only list messages with (V(true)) or without (V(false)) attachments.
     type: bool
+  fields:
+    description:
+      - Return only these keys of each item of RV(messages), for example V([id, attempts, created]).
+      - The RV(summary) is still computed from the whole items.
+      - An unknown key fails before any request, listing the valid ones.
+    type: list
+    elements: str
+    choices: [id, from_env, from_header, to, subject, attachment, routing, size, remote_ip, attempts, next_attempt, created, locked_until, info]
 extends_documentation_fragment:
   - mimecast.gateway.connection
-  - mimecast.gateway.pagination
+  - mimecast.gateway.results
   - mimecast.gateway.attributes
 seealso:
   - module: mimecast.gateway.mimecast_hold_info
@@ -215,13 +223,20 @@ summary:
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
 from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, search_by
-from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect
+from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
 
 
 PATH = "/api/gateway/find-processing-messages"
 FIELD_TYPES = dict(attachment="bool", size="int", attempts="int")
 
+# The top-level keys of each returned item: the choices of the fields option.
+FIELDS = [
+    "id", "from_env", "from_header", "to", "subject", "attachment", "routing", "size", "remote_ip",
+    "attempts", "next_attempt", "created", "locked_until", "info"
+]
+
 ARGUMENT_SPEC = dict(
+    fields=fields_argument_spec(FIELDS),
     queue_type=dict(type="str", default="processing", choices=["processing", "bulk_processing"]),
     start=dict(type="str"),
     end=dict(type="str"),
@@ -260,8 +275,10 @@ def build_request(params, now=None):
 def run(module, client):
     pages = client.paginate(PATH, build_request(module.params), items_key="messages")
     summary = Summary(dict(by_route="routing", by_info="info"), oldest_field="created")
-    items, totals, truncated = collect(pages, FIELD_TYPES, summary)
-    return dict(messages=items, count=len(items), truncated=truncated, summary=totals)
+    items, facts = collect(pages, FIELD_TYPES, summary, fields=module.params["fields"],
+                           summary_only=module.params["summary_only"])
+    facts["messages"] = items
+    return facts
 
 
 def main():

@@ -63,9 +63,17 @@ options:
     type: list
     elements: str
     choices: [internal, outbound, inbound]
+  fields:
+    description:
+      - Return only these keys of each item of RV(tracked_emails), for example V([id, status, route]).
+      - The RV(summary) is still computed from the whole items.
+      - An unknown key fails before any request, listing the valid ones.
+    type: list
+    elements: str
+    choices: [id, status, received, sent, from_env, from_hdr, to, attachments, route, sender_ip, subject]
 extends_documentation_fragment:
   - mimecast.gateway.connection
-  - mimecast.gateway.pagination
+  - mimecast.gateway.results
   - mimecast.gateway.attributes
 seealso:
   - module: mimecast.gateway.mimecast_hold_info
@@ -187,7 +195,7 @@ summary:
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
 from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, require_text
-from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect
+from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
 
 
 PATH = "/api/message-finder/search"
@@ -195,7 +203,14 @@ FIELD_TYPES = dict(attachments="bool")
 # Option name -> key inside advancedTrackAndTraceOptions (note Mimecast's casing of senderIP).
 ADVANCED_OPTIONS = dict(sender="from", recipient="to", subject="subject", sender_ip="senderIP")
 
+# The top-level keys of each returned item: the choices of the fields option.
+FIELDS = [
+    "id", "status", "received", "sent", "from_env", "from_hdr", "to", "attachments", "route", "sender_ip",
+    "subject"
+]
+
 ARGUMENT_SPEC = dict(
+    fields=fields_argument_spec(FIELDS),
     message_id=dict(type="str"),
     search_reason=dict(type="str"),
     start=dict(type="str"),
@@ -234,8 +249,10 @@ def build_request(params, now=None):
 def run(module, client):
     pages = client.paginate(PATH, build_request(module.params), items_key="trackedEmails")
     summary = Summary(dict(by_route="route", by_status="status"))
-    items, totals, truncated = collect(pages, FIELD_TYPES, summary)
-    return dict(tracked_emails=items, count=len(items), truncated=truncated, summary=totals)
+    items, facts = collect(pages, FIELD_TYPES, summary, fields=module.params["fields"],
+                           summary_only=module.params["summary_only"])
+    facts["tracked_emails"] = items
+    return facts
 
 
 def main():

@@ -57,8 +57,8 @@ def test_modules_return_complete_typed_facts(fresh_emulator, ansible_playbook, s
     full_listing = [call for call in hold_calls if call["body"]["meta"]["pagination"]["pageSize"] == 7]
     assert len(full_listing) == -(-len(expected["held_ids"]) // 7)
     tokens = [call for call in fresh_emulator.requests() if call["path"] == "/oauth/token"]
-    # API 2.0: one token per module run (five module runs in the playbook); API 1.0: none.
-    assert len(tokens) == (5 if scheme == "v2" else 0)
+    # API 2.0: one token per module run (seven module runs in the playbook); API 1.0: none.
+    assert len(tokens) == (7 if scheme == "v2" else 0)
 
 
 def test_check_mode_returns_data(fresh_emulator, ansible_playbook):

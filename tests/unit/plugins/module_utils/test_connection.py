@@ -13,6 +13,7 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.connection import
     API_V1,
     API_V2,
     CONNECTION_ARGUMENT_SPEC,
+    RESULT_ARGUMENT_SPEC,
     ConnectionSettings,
     connection_argument_spec,
 )
@@ -311,7 +312,8 @@ def test_connection_argument_spec_adds_module_options_without_changing_the_share
     before = dict(CONNECTION_ARGUMENT_SPEC)
     spec = connection_argument_spec(extra=dict(type="str"))
     assert spec["extra"] == dict(type="str")
-    assert set(spec) == set(before) | set(["extra"])
+    assert set(spec) == set(before) | set(RESULT_ARGUMENT_SPEC) | set(["extra"])
+    assert set(RESULT_ARGUMENT_SPEC) == set(["page_size", "max_results", "summary_only"])
     assert CONNECTION_ARGUMENT_SPEC == before
     assert "extra" not in CONNECTION_ARGUMENT_SPEC
 

@@ -11,7 +11,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.mimecast.gateway.plugins.module_utils import info_module
-from ansible_collections.mimecast.gateway.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.mimecast.gateway.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC, RESULT_ARGUMENT_SPEC
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastApiError, MimecastOptionError
 from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, require_text, search_by
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
@@ -145,7 +145,7 @@ def test_new_module_adds_the_connection_options_and_check_mode():
     with patch_module_args(dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, flag=True)):
         module = new_module(dict(flag=dict(type="bool", default=False)))
     assert module.supports_check_mode is True
-    assert set(module.argument_spec) == set(CONNECTION_ARGUMENT_SPEC) | set(["flag"])
+    assert set(module.argument_spec) == set(CONNECTION_ARGUMENT_SPEC) | set(RESULT_ARGUMENT_SPEC) | set(["flag"])
     assert module.params["flag"] is True
     assert module.params["page_size"] == 100
     assert module.params["retries"] == 5

@@ -5,6 +5,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -212,7 +214,29 @@ class FakePages:
 
 def test_collect_shapes_every_item_of_every_page_and_counts_them():
     pages = FakePages([[{"routing": "inbound", "size": "10"}], [], [{"routing": "outbound", "size": 20}]], truncated=True)
-    items, summary, truncated = collect(pages, dict(size="int"), Summary(dict(by_route="routing"), now=FIXED_NOW))
+    items, facts = collect(pages, dict(size="int"), Summary(dict(by_route="routing"), now=FIXED_NOW))
     assert items == [{"routing": "inbound", "size": 10}, {"routing": "outbound", "size": 20}]
-    assert summary == dict(total=2, by_route={"inbound": 1, "outbound": 1})
-    assert truncated is True
+    assert facts == dict(count=2, truncated=True, summary=dict(total=2, by_route={"inbound": 1, "outbound": 1}))
+
+
+def test_collect_summary_only_keeps_no_item_but_counts_every_one():
+    pages = FakePages([[{"routing": "inbound"}, {"routing": "inbound"}], [{"routing": "outbound"}]], truncated=False)
+    items, facts = collect(pages, {}, Summary(dict(by_route="routing"), now=FIXED_NOW), summary_only=True)
+    assert items == []
+    assert facts == dict(count=3, truncated=False, summary=dict(total=3, by_route={"inbound": 2, "outbound": 1}))
+
+
+def test_collect_fields_trims_items_after_the_summary_saw_them_whole():
+    pages = FakePages([[{"id": "a", "routing": "inbound", "subject": "x"}, {"id": "b", "subject": "y"}]], truncated=False)
+    items, facts = collect(pages, {}, Summary(dict(by_route="routing"), now=FIXED_NOW), fields=["id", "subject"])
+    assert items == [{"id": "a", "subject": "x"}, {"id": "b", "subject": "y"}]
+    assert facts["summary"]["by_route"] == {"inbound": 1, "unknown": 1}
+
+
+def test_summary_oldest_compares_instants_not_text_across_offsets():
+    summary = Summary({}, oldest_field="created", now=FIXED_NOW)
+    summary.add(dict(created="2026-05-04T10:30:00+0000"))
+    summary.add(dict(created="2026-05-04T11:00:00+01:00"))  # 10:00 UTC: the oldest, though it sorts later as text
+    summary.add(dict(created="not a date"))
+    assert summary.result()["oldest"] == "2026-05-04T11:00:00+01:00"
+    assert summary.result()["oldest_age_seconds"] == int((FIXED_NOW - datetime.datetime(2026, 5, 4, 10, 0, tzinfo=datetime.timezone.utc)).total_seconds())

@@ -7,7 +7,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Paging options shared by every module (plugins/module_utils/connection.py holds their spec).
+    # How results are fetched and returned, shared by every module
+    # (RESULT_ARGUMENT_SPEC in plugins/module_utils/connection.py holds their spec).
     DOCUMENTATION = r"""
 options:
   page_size:
@@ -22,4 +23,11 @@ options:
       - Stop after this many results. RV(truncated) tells whether more were available.
       - Leave it out to fetch every result.
     type: int
+  summary_only:
+    description:
+      - Fetch every page but return only RV(count) and RV(summary), with an empty list of results.
+      - Memory stays flat however large the queue, and the task returns fast; use it for checks that only
+        need counts, ages and tallies.
+    type: bool
+    default: false
 """
