@@ -65,6 +65,8 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TAGS = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
+# urllib3 starts its messages with the connection's repr: "HTTPSConnectionPool(host='x', port=443): ".
+_POOL_PREFIX = re.compile(r"^\w+\(host=[^)]*\):\s*")
 
 
 def mc_date(moment):
@@ -193,6 +195,19 @@ def _snippet(text, limit=160):
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
+def _root_cause(exc):
+    """The innermost reason of a requests/urllib3 exception, without their connection-pool preamble."""
+    reason = exc
+    for _depth in range(6):
+        inner = getattr(reason, "reason", None)
+        if not isinstance(inner, BaseException) and reason.args and isinstance(reason.args[0], BaseException):
+            inner = reason.args[0]
+        if not isinstance(inner, BaseException) or inner is reason:
+            break
+        reason = inner
+    return _snippet(_POOL_PREFIX.sub("", str(reason)), 300) or type(reason).__name__
+
+
 def _seconds(value, scale=1.0):
     try:
         seconds = float(value) * scale
@@ -288,8 +303,6 @@ class MimecastClient:
         error.elapsed = self._monotonic() - started
         if hint:
             error.hint = hint
-        if attempts > 1 and not error.message.startswith("Gave up"):
-            error.message = "Gave up on %s: %s" % (error.path or "the request", error.message)
         return error
 
     def _send(self, path, **kwargs):
@@ -298,14 +311,14 @@ class MimecastClient:
             return self.session.post(url, timeout=self.settings.timeout, proxies=self._proxies, verify=self._verify, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise MimecastTransportError(
-                "TLS verification of %s failed: %s" % (url, _snippet(str(exc), 300)), path=path,
+                "TLS verification of %s failed: %s" % (url, _root_cause(exc)), path=path,
                 hint="give ca_path (a CA bundle that signs the server's certificate), or validate_certs: false for a test server")
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             raise _Retryable(MimecastTransportError(
-                "No answer from %s: %s" % (url, _snippet(str(exc), 300)), path=path,
+                "No answer from %s: %s" % (url, _root_cause(exc)), path=path,
                 hint="check base_url/region, proxy settings and network access to Mimecast"))
         except requests.exceptions.RequestException as exc:
-            raise MimecastTransportError("Request to %s failed: %s" % (url, _snippet(str(exc), 300)), path=path)
+            raise MimecastTransportError("Request to %s failed: %s" % (url, _root_cause(exc)), path=path)
 
     def _api_attempt(self, path, payload):
         headers = self.auth.headers(path)

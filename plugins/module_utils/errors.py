@@ -56,8 +56,11 @@ class MimecastError(Exception):
 
     def __str__(self):
         parts = [self.message]
+        if self.attempts is not None and self.attempts > 1:
+            spent = "" if self.elapsed is None else " over %.1f s" % self.elapsed
+            parts.insert(0, "Gave up after %d attempts%s: " % (self.attempts, spent))
         details = []
-        if self.status is not None:
+        if self.status is not None and ("HTTP %s " % self.status) not in self.message + " ":
             details.append("HTTP %s" % self.status)
         for err in self.errors:
             if err.get("code") and err.get("message"):
@@ -66,11 +69,6 @@ class MimecastError(Exception):
                 details.append(err.get("code") or err.get("message"))
         if self.request_id:
             details.append("request id %s" % self.request_id)
-        if self.attempts is not None:
-            if self.elapsed is not None:
-                details.append("%d attempt%s over %.1f s" % (self.attempts, "" if self.attempts == 1 else "s", self.elapsed))
-            else:
-                details.append("%d attempt%s" % (self.attempts, "" if self.attempts == 1 else "s"))
         if details:
             parts.append(" (%s)" % "; ".join(details))
         text = "".join(parts)

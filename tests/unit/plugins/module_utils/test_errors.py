@@ -23,8 +23,13 @@ def test_str_lists_every_detail_then_the_hint():
         "Mimecast answered HTTP 503 for /api/x", status=503,
         errors=[dict(code="err_busy", message="try later", retryable=True), dict(code="err_only_code"), dict(message="only message")],
         request_id="rid-1", attempts=3, elapsed=2.5, hint="wait a minute.")
-    assert str(err) == ("Mimecast answered HTTP 503 for /api/x (HTTP 503; err_busy: try later; err_only_code; only message; "
-                        "request id rid-1; 3 attempts over 2.5 s). Hint: wait a minute.")
+    assert str(err) == ("Gave up after 3 attempts over 2.5 s: Mimecast answered HTTP 503 for /api/x (err_busy: try later; "
+                        "err_only_code; only message; request id rid-1). Hint: wait a minute.")
+
+
+def test_str_names_the_status_when_the_message_does_not():
+    err = MimecastApiError("Mimecast reported a failure for /api/x", status=200, errors=[dict(code="err_x", message="m")])
+    assert str(err) == "Mimecast reported a failure for /api/x (HTTP 200; err_x: m)"
 
 
 def test_str_of_a_bare_error_is_its_message():
@@ -32,7 +37,8 @@ def test_str_of_a_bare_error_is_its_message():
 
 
 def test_str_single_attempt_without_elapsed():
-    assert str(MimecastTransportError("no answer", attempts=1)) == "no answer (1 attempt)"
+    # One attempt is the normal case: not worth a word.
+    assert str(MimecastTransportError("no answer", attempts=1)) == "no answer"
 
 
 def test_to_fail_json_shape():
@@ -40,7 +46,7 @@ def test_to_fail_json_shape():
         "refused", status=401, errors=[dict(code="err_xdk_invalid_signature", message="0004 Invalid Signature")],
         request_id="rid-2", attempts=1, elapsed=0.0)
     assert err.to_fail_json() == dict(
-        msg="refused (HTTP 401; err_xdk_invalid_signature: 0004 Invalid Signature; request id rid-2; 1 attempt over 0.0 s)",
+        msg="refused (HTTP 401; err_xdk_invalid_signature: 0004 Invalid Signature; request id rid-2)",
         error_type="MimecastAuthenticationError",
         http_status=401,
         mimecast_errors=[dict(code="err_xdk_invalid_signature", message="0004 Invalid Signature", retryable=False)],

@@ -69,7 +69,7 @@ def test_mimecast_error_becomes_fail_json():
     with pytest.raises(FailJson) as caught:
         execute(FakeModule(v2_params()), query_run, client_factory=Factory(transport))
     assert caught.value.result == dict(
-        msg="Mimecast answered HTTP 400 for %s (HTTP 400; err_validation_blank: blank field; request id rid-5)" % HOLD,
+        msg="Mimecast answered HTTP 400 for %s (err_validation_blank: blank field; request id rid-5)" % HOLD,
         error_type="MimecastApiError",
         http_status=400,
         mimecast_errors=[dict(code="err_validation_blank", message="blank field", retryable=False)],

@@ -107,7 +107,8 @@ def test_token_expired_twice_fails():
     assert err.attempts == 2
     assert err.codes == ["token_expired"]
     assert err.hint.startswith("Mimecast rejected a freshly fetched token as expired")
-    assert str(err).startswith("Gave up on %s: Mimecast answered token_expired for %s (HTTP 401; token_expired: Token has expired;" % (HOLD, HOLD))
+    assert str(err).startswith("Gave up after 2 attempts over 0.0 s: Mimecast answered token_expired for %s (HTTP 401; token_expired: Token has expired)"
+                               % HOLD)
 
 
 def test_token_expired_on_api_1_is_not_a_token_refresh():
