@@ -216,6 +216,12 @@ def _seconds(value, scale=1.0):
     return seconds if seconds >= 0 else None
 
 
+def _rate_limit_floor(response):
+    """How long a 429 asks to wait: X-RateLimit-Reset is in milliseconds; Retry-After, where sent, in seconds."""
+    return max(_seconds(response.headers.get("X-RateLimit-Reset"), 0.001) or 0,
+               _seconds(response.headers.get("Retry-After")) or 0)
+
+
 def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
 
@@ -293,10 +299,18 @@ class MimecastClient:
             except _Retryable as retry:
                 wait = self.backoff.delay(retries_done, waited, retry.floor)
                 if wait is None:
+                    if retries_done < self.backoff.retries:
+                        retry.error.message += (", and retrying stopped because the next wait would pass max_retry_wait (%g s)"
+                                                % self.backoff.max_total_wait)
                     raise self._final(retry.error, attempts, started)
                 self._sleep(wait)
                 waited += wait
                 retries_done += 1
+            except MimecastError as error:
+                # Not retried: still say how many attempts were made (a nested token fetch already has).
+                if error.attempts is None:
+                    self._final(error, attempts, started)
+                raise
 
     def _final(self, error, attempts, started, hint=None):
         error.attempts = attempts
@@ -317,6 +331,10 @@ class MimecastClient:
             raise _Retryable(MimecastTransportError(
                 "No answer from %s: %s" % (url, _root_cause(exc)), path=path,
                 hint="check base_url/region, proxy settings and network access to Mimecast"))
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise _Retryable(MimecastTransportError(
+                "The connection to %s broke while the answer arrived: %s" % (url, _root_cause(exc)), path=path,
+                hint="check proxy settings and network stability between this host and Mimecast"))
         except requests.exceptions.RequestException as exc:
             raise MimecastTransportError("Request to %s failed: %s" % (url, _root_cause(exc)), path=path)
 
@@ -368,10 +386,7 @@ class MimecastClient:
         error = MimecastApiError("Mimecast answered HTTP %d for %s%s" % (status, path, detail), status=status,
                                  errors=errors, request_id=request_id, path=path, hint=hint)
         if status == 429:
-            # X-RateLimit-Reset is in milliseconds; Retry-After, where sent, in seconds.
-            floor = max(_seconds(response.headers.get("X-RateLimit-Reset"), 0.001) or 0,
-                        _seconds(response.headers.get("Retry-After")) or 0)
-            raise _Retryable(error, floor=floor)
+            raise _Retryable(error, floor=_rate_limit_floor(response))
         if status >= 500 or status == 408 or (status not in NOT_RETRIED and error.retryable):
             raise _Retryable(error)
         raise error
@@ -426,16 +441,18 @@ class MimecastClient:
         if status == 429 or status >= 500:
             raise _Retryable(MimecastApiError(
                 "The Mimecast token endpoint answered HTTP %d" % status, status=status, errors=errors,
-                request_id=request_id, path=TOKEN_PATH))
+                request_id=request_id, path=TOKEN_PATH), floor=_rate_limit_floor(response) if status == 429 else None)
         if status == 200:
             raise MimecastResponseError("The Mimecast token endpoint's answer holds no access_token", status=status,
                                         request_id=request_id, path=TOKEN_PATH)
-        raise MimecastAuthenticationError(
-            "Mimecast refused the API 2.0 credentials", status=status, errors=errors, request_id=request_id,
-            path=TOKEN_PATH, hint=(
-                "check client_id and client_secret, that the API 2.0 application is enabled, and that base_url/region "
-                "is an API 2.0 host" if status in (400, 401, 403) else
-                "no OAuth token endpoint at %s: check base_url/region" % self.settings.base_url))
+        if status in (400, 401, 403):
+            raise MimecastAuthenticationError(
+                "Mimecast refused the API 2.0 credentials", status=status, errors=errors, request_id=request_id,
+                path=TOKEN_PATH, hint=("check client_id and client_secret, that the API 2.0 application is enabled, and "
+                                       "that base_url/region is an API 2.0 host"))
+        raise MimecastApiError(
+            "No OAuth token endpoint answered at %s%s" % (self.settings.base_url, TOKEN_PATH), status=status, errors=errors,
+            request_id=request_id, path=TOKEN_PATH, hint="check base_url/region: API 2.0 needs an API 2.0 host")
 
     # -- pagination ------------------------------------------------------------------------
 

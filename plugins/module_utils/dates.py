@@ -21,12 +21,13 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.errors import Mim
 
 UTC = datetime.timezone.utc
 
+# [0-9], not \d: \d also matches other scripts' digits, which no one means in a date.
 _ISO = re.compile(
-    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
-    r"(?:[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
-    r"\s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$"
+    r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
+    r"(?:[Tt ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,](?P<fraction>[0-9]+))?)?"
+    r"\s*(?P<offset>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$"
 )
-_RELATIVE = re.compile(r"^-\s*(?P<amount>\d+)\s*(?P<unit>[smhdw])$")
+_RELATIVE = re.compile(r"^-\s*(?P<amount>[0-9]+)\s*(?P<unit>[smhdw])$")
 _UNITS = dict(s="seconds", m="minutes", h="hours", d="days", w="weeks")
 
 FORMS_HELP = ("an ISO 8601 date or date-time (2026-05-01, 2026-05-01T10:00:00Z, 2026-05-01T10:00:00+01:00) "

@@ -12,6 +12,8 @@ installed, resolve the connection, run, and turn any MimecastError into
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.client import (
@@ -49,13 +51,28 @@ def execute(module, run, client_factory=MimecastClient):
     module.exit_json(changed=False, **result)
 
 
+# Longer than any address, subject or Message-ID Mimecast keeps: a value this long is a mistake
+# (a pasted file, a runaway template), so it is refused rather than sent.
+MAX_TEXT_LENGTH = 1000
+
+
 def require_text(value, option):
-    """A search value must say something: reject empty and whitespace-only strings."""
+    """A search value must say something: reject empty, whitespace-only and over-long strings."""
     if value is None:
         return None
     if not str(value).strip():
         raise MimecastOptionError(option, "%s must not be empty or only whitespace" % option)
+    if len(value) > MAX_TEXT_LENGTH:
+        raise MimecastOptionError(option, "%s is %d characters long; at most %d are allowed" % (option, len(value), MAX_TEXT_LENGTH))
     return value
+
+
+def ip_address_text(value, option):
+    """An IPv4 or IPv6 address, as text; anything else fails naming the option."""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise MimecastOptionError(option, "%s must be an IPv4 or IPv6 address, got '%s'" % (option, value[:64]))
 
 
 def search_by(params, option="search_by"):

@@ -222,7 +222,7 @@ summary:
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
-from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, search_by
+from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, require_text, search_by
 from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
 
 
@@ -258,7 +258,7 @@ def build_request(params, now=None):
     if params.get("sort_order"):
         data["sortOrder"] = params["sort_order"]
     if params.get("sort_by") is not None:
-        data["sortBy"] = params["sort_by"]
+        data["sortBy"] = require_text(params["sort_by"], "sort_by")
     searched = search_by(params)
     if searched:
         data["searchBy"] = searched

@@ -55,7 +55,7 @@ options:
     type: str
   sender_ip:
     description:
-      - Source IP address of the messages (C(advancedTrackAndTraceOptions.senderIP)).
+      - Source IPv4 or IPv6 address of the messages (C(advancedTrackAndTraceOptions.senderIP)).
     type: str
   route:
     description:
@@ -194,7 +194,7 @@ summary:
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
-from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, require_text
+from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, ip_address_text, new_module, require_text
 from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
 
 
@@ -237,6 +237,8 @@ def build_request(params, now=None):
     for option, key in ADVANCED_OPTIONS.items():
         if params.get(option) is not None:
             advanced[key] = require_text(params[option], option)
+    if "senderIP" in advanced:
+        advanced["senderIP"] = ip_address_text(advanced["senderIP"], "sender_ip")
     if params.get("route"):
         advanced["route"] = list(params["route"])
     if not advanced:

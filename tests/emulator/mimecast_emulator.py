@@ -76,6 +76,7 @@ SIGNATURE_SKEW = 15 * 60       # an x-mc-date further off than this fails like a
 TRACKING_MAX_AGE = 30 * 86400  # message-finder refuses older start dates
 RATE_LIMIT = 10000             # calls per hour, as seen on one API 2.0 deployment
 RATE_WINDOW = 3600
+SEARCH_CACHE_SIZE = 32         # distinct queries whose matches are kept (see Emulator.search_cache)
 
 CONFIG_KEYS = ("token_lifetime", "max_page_size", "default_page_size", "latency_ms")
 DEFAULTS = {
@@ -445,6 +446,10 @@ class Emulator:
         # Per-run state; reset() (re)initialises all of it.
         self.config, self.tokens, self.seen_request_ids, self.page_tokens = {}, {}, set(), {}
         self.faults, self.requests, self.rate_window = [], [], (0.0, 0)
+        # (endpoint, normalised query) -> the sorted matches. Every page of a query used to
+        # re-filter and re-sort the whole collection (1.7 s a page at 100,000 held messages);
+        # matches depend only on the data and the query, so they are kept until the data changes.
+        self.search_cache = {}
         self.credentials = {"v1": {}, "v2": {}}
         for option, (scheme, env_name) in CREDENTIAL_OPTIONS.items():
             self.credentials[scheme][env_name] = options[option]
@@ -474,6 +479,7 @@ class Emulator:
             self.rate_window = (time.time(), RATE_LIMIT)
             if reseed is not None:
                 self.data = self._generate(reseed)
+                self.search_cache = {}
 
     # ---- request log
 
@@ -693,9 +699,20 @@ class Emulator:
             raise bad_request("err_validation_invalid_value", "Field 'data' must be a list holding exactly one object")
         query = validator(data[0], time.time())
         with self.lock:
-            found = search(self.data, query)
+            found = self._cached_search(path, search, query)
             pagination, page = self._paginate(path, data[0], found, page_size, page_token, fault)
         return json_reply(200, {"meta": {"status": 200, "pagination": pagination}, "data": wrap(page), "fail": []})
+
+    def _cached_search(self, path, search, query):
+        """search(self.data, query), computed once per query until the data changes (lock held)."""
+        key = path + " " + json.dumps(query, sort_keys=True)
+        found = self.search_cache.get(key)
+        if found is None:
+            if len(self.search_cache) >= SEARCH_CACHE_SIZE:
+                # Queries with the default processing window differ every second: never let them pile up.
+                self.search_cache.clear()
+            found = self.search_cache[key] = search(self.data, query)
+        return found
 
     def _issue_page_token(self, query_key, offset, token=None):
         # Opaque and random: a client cannot compute offsets, only follow `next`.
@@ -750,6 +767,7 @@ class Emulator:
             ("GET", "requests"): lambda: self._snapshot("requests"),
             ("DELETE", "requests"): lambda: self._control_clear("requests"),
             ("POST", "expire-tokens"): self._control_expire_tokens,
+            ("GET", "tokens"): self._control_tokens,
         }
         handler = handlers.get((method, name))
         if handler is None:
@@ -790,6 +808,7 @@ class Emulator:
         fresh = dataset.normalize(body, time.time())
         with self.lock:
             self.data.update(fresh)
+            self.search_cache = {}
         return dict({"ok": True}, **dict((name, len(records)) for name, records in fresh.items()))
 
     def _control_faults(self, body):
@@ -800,6 +819,12 @@ class Emulator:
         with self.lock:
             setattr(self, what, [])
         return {"ok": True}
+
+    def _control_tokens(self):
+        # Test-only: the bearer tokens issued since the last reset, oldest first, so tests can
+        # check that none of them ever appears in a module's output.
+        with self.lock:
+            return {"ok": True, "tokens": list(self.tokens)}
 
     def _control_expire_tokens(self):
         with self.lock:

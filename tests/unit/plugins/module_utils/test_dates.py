@@ -211,3 +211,9 @@ def test_any_iso_offset_round_trips_to_the_same_utc_instant(moment):
     result = date_window(dict(start=text), now=FIXED_NOW)["start"]
     assert MIMECAST_SHAPE.match(result)
     assert result == expected.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def test_digits_of_other_scripts_are_not_read_as_a_date():
+    with pytest.raises(MimecastOptionError) as caught:
+        parse_user_time(u"\uff12\uff10\uff12\uff16-05-01", "start")
+    assert caught.value.option == "start"

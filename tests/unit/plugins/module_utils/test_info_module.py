@@ -8,13 +8,13 @@ __metaclass__ = type
 import pytest
 
 from ansible.module_utils.basic import missing_required_lib
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.mimecast.gateway.plugins.module_utils import info_module
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC, RESULT_ARGUMENT_SPEC
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastApiError, MimecastOptionError
-from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, require_text, search_by
-from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
+from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, ip_address_text, new_module, require_text, search_by
+from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (  # patch_module_args: also on ansible-core < 2.19
+    patch_module_args,
     CLIENT_ID,
     CLIENT_SECRET,
     ExitJson,
@@ -74,6 +74,7 @@ def test_mimecast_error_becomes_fail_json():
         http_status=400,
         mimecast_errors=[dict(code="err_validation_blank", message="blank field", retryable=False)],
         request_id="rid-5",
+        attempts=1,
     )
     assert transport.closed is True
 
@@ -174,3 +175,24 @@ def test_search_by_rejects_a_blank_value():
     with pytest.raises(MimecastOptionError) as caught:
         search_by(dict(search_by=dict(field_name="subject", value=" ")))
     assert caught.value.option == "search_by.value"
+
+
+def test_require_text_refuses_over_long_values_naming_the_option():
+    assert require_text("x" * 1000, "subject") == "x" * 1000
+    with pytest.raises(MimecastOptionError) as caught:
+        require_text("x" * 1001, "subject")
+    assert caught.value.option == "subject"
+    assert str(caught.value) == "subject is 1001 characters long; at most 1000 are allowed"
+
+
+@pytest.mark.parametrize("value, expected", [("192.0.2.7", "192.0.2.7"), (" 2001:db8::1 ", "2001:db8::1"), ("2001:DB8:0::1", "2001:db8::1")])
+def test_ip_address_text_accepts_v4_and_v6(value, expected):
+    assert ip_address_text(value, "sender_ip") == expected
+
+
+@pytest.mark.parametrize("value", ["not-an-ip", "192.0.2", "192.0.2.300", "example.com"])
+def test_ip_address_text_refuses_anything_else(value):
+    with pytest.raises(MimecastOptionError) as caught:
+        ip_address_text(value, "sender_ip")
+    assert caught.value.option == "sender_ip"
+    assert "IPv4 or IPv6" in str(caught.value)

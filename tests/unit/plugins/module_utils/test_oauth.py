@@ -134,11 +134,13 @@ def test_token_endpoint_401_never_reports_the_echoed_secret():
     assert err.hint.startswith("check client_id and client_secret")
 
 
-def test_token_endpoint_404_hint_names_the_base_url():
+def test_token_endpoint_404_names_the_url_not_the_credentials():
     transport = FakeTransport([], [Answer(404, text="<h1>Not Found</h1>")])
-    with pytest.raises(MimecastAuthenticationError) as caught:
+    with pytest.raises(MimecastApiError) as caught:
         run_query(make_client(v2_settings(), transport))
-    assert caught.value.hint == "no OAuth token endpoint at %s: check base_url/region" % V2_BASE
+    assert not isinstance(caught.value, MimecastAuthenticationError)
+    assert str(caught.value).startswith("No OAuth token endpoint answered at %s/oauth/token (HTTP 404" % V2_BASE)
+    assert caught.value.hint == "check base_url/region: API 2.0 needs an API 2.0 host"
     assert "Not Found" not in str(caught.value)
 
 

@@ -133,6 +133,7 @@ def test_max_retry_wait_cap_stops_before_a_long_rate_limit_wait():
     assert outcome.attempts == 1
     assert clock.sleeps == []
     assert len(transport.api_requests) == 1
+    assert "retrying stopped because the next wait would pass max_retry_wait (1 s)" in str(outcome)
 
 
 def test_max_retry_wait_caps_the_total_of_the_waits():
@@ -141,6 +142,20 @@ def test_max_retry_wait_caps_the_total_of_the_waits():
     assert clock.sleeps == [pytest.approx(0.375)]
     assert outcome.attempts == 2
     assert len(transport.api_requests) == 2
+    assert str(outcome).startswith("Gave up after 2 attempts")
+    assert "max_retry_wait (1 s)" in str(outcome)
+
+
+def test_retries_used_up_do_not_blame_max_retry_wait():
+    transport, clock, outcome = v2_call([html_answer(503)] * 3, retries=2)
+    assert outcome.attempts == 3
+    assert "max_retry_wait" not in str(outcome)
+
+
+def test_an_error_not_retried_still_reports_one_attempt():
+    transport, clock, outcome = v2_call([fail_answer("err_validation_blank", status=400)])
+    assert outcome.to_fail_json()["attempts"] == 1
+    assert "attempt" not in str(outcome)
 
 
 # -- server errors and transport failures -----------------------------------------------------

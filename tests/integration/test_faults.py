@@ -1,0 +1,443 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mimecast.gateway contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The fault matrix: every fault the emulator injects, through real ansible-playbook runs.
+
+Each scenario ends in one of two outcomes and nothing else: the complete result, whose ids equal, in
+order, what the emulator's own search returns for the query the module sent; or a clear failure (a
+MimecastError type, the facts that explain it, no traceback, no partial result).
+
+Every scenario runs once per session, at -vvvv, with the credentials as module options read from a vars
+file, as vault variables would be (so the ``invocation`` echo carries them, and the command line does not):
+test_secrets.py greps the very same runs for secrets.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import base64
+import json
+import os
+import re
+import socket
+import tempfile
+
+import pytest
+
+from harness import CREDENTIALS, start_emulator, stop_emulator
+from tests.emulator.mimecast_emulator import ENDPOINTS
+
+pytestmark = pytest.mark.integration
+
+HOLD = "/api/gateway/get-hold-message-list"
+PROCESSING = "/api/gateway/find-processing-messages"
+TRACK = "/api/message-finder/search"
+TOKEN = "/oauth/token"
+
+# module -> (task name in run_module_from_file.yml, path, key of the items in the result)
+MODULES = {
+    "hold": ("Run mimecast_hold_info", HOLD, "held_messages"),
+    "processing": ("Run mimecast_processing_info", PROCESSING, "messages"),
+    "track": ("Run mimecast_track_info", TRACK, "tracked_emails"),
+}
+# 230 held messages: enough for the silent clamp (500 asked, 100 served) to take three pages.
+HELD = 230
+ATTEMPTS_OVER = re.compile(r"(\d+) attempts over (\d+\.\d) s")
+
+
+def credentials(scheme, **overrides):
+    """The emulator's credentials as module options (so -vvvv echoes them in ``invocation``)."""
+    options = dict((name[len("MIMECAST_"):].lower(), value) for name, value in CREDENTIALS[scheme].items())
+    options.update(overrides)
+    return options
+
+
+def at(path, *numbered):
+    """Fault rules firing on exactly the given requests to ``path``: ``at(path, (2, rule), (5, rule))``.
+
+    The emulator tries rules in order, and a rule only counts the requests no earlier rule answered, so
+    the k-th rule (1-based), meant for the path's request number n, skips n - k of them.
+    """
+    rules = []
+    for k, (number, rule) in enumerate(sorted(numbered, key=lambda pair: pair[0]), start=1):
+        rules.append(dict(rule, path=path, count=1, after=number - k))
+    return rules
+
+
+def unused_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Scenario:
+    """One row of the matrix: the emulator's faults and config, the module and its options, the check."""
+
+    def __init__(self, name, check, faults=(), module="hold", args=None, scheme="v2", creds=None, config=None):
+        self.name = name
+        self.check = check
+        self.faults = list(faults)
+        self.module = module
+        self.args = dict(args or {})
+        self.scheme = scheme
+        self.creds = dict(creds or {})
+        self.config = dict(config or {})
+
+    def module_args(self, emulator):
+        args = credentials(self.scheme, **self.creds)
+        args.update(base_url=emulator.base_url, fields=["id"])
+        args.update(self.args)
+        if args["base_url"] == "closed-port":
+            args["base_url"] = "http://127.0.0.1:%d" % unused_port()
+        return args
+
+    def __repr__(self):
+        return self.name
+
+
+class Record:
+    """What one run left behind: the playbook run, the task result, the emulator's log and tokens."""
+
+    def __init__(self, scenario, run, log, tokens, data):
+        task, self.path, self.items_key = MODULES[scenario.module]
+        self.scenario = scenario
+        self.run = run
+        self.result = run.results().get(task, {})
+        self.log = log
+        self.tokens = tokens
+        self.data = data
+
+    @property
+    def api(self):
+        return [entry for entry in self.log if entry["path"] == self.path]
+
+    @property
+    def token_requests(self):
+        return [entry for entry in self.log if entry["path"] == TOKEN]
+
+    def statuses(self, entries=None):
+        return [entry["status"] for entry in (self.api if entries is None else entries)]
+
+    def expected_ids(self):
+        """The emulator's own answer to the query the module sent (data[0] of its first request), in order."""
+        first = self.api[0]
+        validate, search, _wrap = ENDPOINTS[self.path]
+        return [record["id"] for record in search(self.data, validate(first["body"]["data"][0], first["time"]))]
+
+
+def run_scenario(emulator, ansible_playbook, scenario):
+    emulator.reset()
+    try:
+        if scenario.config:
+            emulator.configure(**scenario.config)
+        if scenario.faults:
+            emulator.faults(*scenario.faults)
+        data = emulator.data()
+        run = run_with_args_file(ansible_playbook, scenario.module, scenario.module_args(emulator), verbosity=4)
+        tokens = emulator._call("/_emulator/tokens")["tokens"]  # pylint: disable=protected-access
+        return Record(scenario, run, emulator.requests(), tokens, data)
+    finally:
+        emulator.reset()
+
+
+def run_with_args_file(ansible_playbook, module, module_args, **kwargs):
+    """Run one module with its options in a vars file, as vault variables would be, never on the command line."""
+    handle, path = tempfile.mkstemp(prefix="module-args-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w") as args_file:
+            json.dump(dict(module=module, module_args=module_args), args_file)
+        return ansible_playbook("run_module_from_file.yml", extra_vars=dict(args_file=path), **kwargs)
+    finally:
+        os.unlink(path)
+
+
+_RECORDS = {}
+
+
+def matrix_record(request, scenario):
+    """The run of one scenario, made on first use and shared with test_secrets.py."""
+    if scenario.name not in _RECORDS:
+        _RECORDS[scenario.name] = run_scenario(
+            request.getfixturevalue("fault_emulator"), request.getfixturevalue("ansible_playbook"), scenario)
+    return _RECORDS[scenario.name]
+
+
+@pytest.fixture(scope="session")
+def fault_emulator():
+    running = start_emulator("--held", str(HELD))
+    yield running
+    stop_emulator(running)
+
+
+# -- what the outcomes must look like -------------------------------------------------------------
+
+
+def complete(record):
+    """The whole result, exact and in order; each page asked with the same query."""
+    assert record.run.rc == 0, record.run
+    ids = [item["id"] for item in record.result[record.items_key]]
+    expected = record.expected_ids()
+    assert len(expected) > 1 and len([s for s in record.statuses() if s == 200]) > 1, "the query must span pages"
+    assert ids == expected
+    assert record.result["count"] == len(expected)
+    assert record.result["truncated"] is False
+    queries = set(repr(entry["body"]["data"]) for entry in record.api)
+    assert len(queries) == 1, "every page and every retry asks the same query"
+
+
+def clear_error(record, error_type, *words):
+    """A failure: the error type, the words that explain it, no partial result, no traceback."""
+    result = record.result
+    assert record.run.rc != 0, record.run
+    assert result["_status"] == "failed"
+    assert result["error_type"] == error_type, result
+    for word in words:
+        assert word in result["msg"], result["msg"]
+    assert record.items_key not in result
+    assert "Traceback" not in record.run.output
+    return result
+
+
+def waits_after(record, status, entries=None):
+    """(gap to the next request, the answer's entry) for every answer with ``status``."""
+    entries = record.api if entries is None else entries
+    return [(entries[i + 1]["time"] - entry["time"], entry) for i, entry in enumerate(entries[:-1]) if entry["status"] == status]
+
+
+def pagination(entry):
+    return entry["body"]["meta"]["pagination"]
+
+
+# -- complete results -----------------------------------------------------------------------------
+
+
+def check_rate_limit_storm(reset_ms):
+    def check(record):
+        complete(record)
+        statuses = record.statuses()
+        assert statuses == [200] + [429, 200] * ((len(statuses) - 1) // 2), "a 429 on every other request"
+        gaps = waits_after(record, 429)
+        assert len(gaps) >= 3
+        for gap, _entry in gaps:
+            # The request log's timestamps prove the client waited X-RateLimit-Reset before asking again.
+            assert gap >= reset_ms / 1000.0, "came back %.3f s after a 429 that said %d ms" % (gap, reset_ms)
+        if record.scenario.scheme == "v1":
+            request_ids = [entry["headers"]["x-mc-req-id"] for entry in record.api]
+            assert len(set(request_ids)) == len(request_ids), "each attempt signed afresh"
+    return check
+
+
+def check_server_errors(record):
+    complete(record)
+    assert record.statuses()[:8] == [200, 500, 200, 502, 503, 200, 504, 200]
+    assert set(record.statuses()[8:]) == {200}
+
+
+def check_drops(record):
+    complete(record)
+    # None: the emulator closed the connection without answering.
+    assert record.statuses()[:7] == [200, None, 200, 200, None, None, 200]
+    assert set(record.statuses()[7:]) == {200}
+
+
+def check_read_timeout(record):
+    complete(record)
+    late = [i for i, entry in enumerate(record.api) if entry["fault"] == "delay"]
+    assert len(late) == 1
+    retry = record.api[late[0] + 1]
+    assert pagination(retry).get("pageToken") == pagination(record.api[late[0]]).get("pageToken"), "the same page, asked again"
+
+
+def check_retryable_fail(record):
+    complete(record)
+    assert [entry["fault"] for entry in record.api[:5]] == [None, "fail", "fail", None, None]
+
+
+def check_token_refresh(record):
+    complete(record)
+    assert len(record.token_requests) == 2, "one refresh"
+    assert len(record.tokens) == 2
+
+
+def check_clamp(record):
+    complete(record)
+    assert len(record.api) == 3, "230 records, 100 a page"
+    assert set(pagination(entry)["pageSize"] for entry in record.api) == {500}
+
+
+def check_token_endpoint_faults(record):
+    complete(record)
+    assert record.statuses(record.token_requests) == [503, None, 200]
+
+
+def check_token_rate_limit(record):
+    complete(record)
+    assert record.statuses(record.token_requests) == [429, 200]
+    [(gap, _entry)] = waits_after(record, 429, record.token_requests)
+    assert gap >= 0.6, "came back %.3f s after a 429 that said 600 ms" % gap
+
+
+def check_mixed(record):
+    complete(record)
+    assert None in record.statuses() and 429 in record.statuses()
+
+
+# -- clear errors ---------------------------------------------------------------------------------
+
+
+def check_fail_not_retryable(record):
+    result = clear_error(record, "MimecastApiError", "err_validation_null")
+    assert result["http_status"] == 200
+    assert result.get("attempts", 1) == 1
+    assert [e["code"] for e in result["mimecast_errors"]] == ["err_validation_null"]
+    assert len(record.api) == 3, "stopped at the failing page, no retry"
+
+
+def check_token_expired_twice(record):
+    result = clear_error(record, "MimecastAuthenticationError", "token_expired", "clock")
+    assert len(record.token_requests) == 2, "one refresh, then a clear error, never a loop"
+    assert len(record.api) == 2
+    assert result["http_status"] == 401
+
+
+def check_repeated_token(record):
+    clear_error(record, "MimecastResponseError", "repeated a page token")
+    assert len(record.api) == 2
+
+
+def check_rejected_token(record):
+    result = clear_error(record, "MimecastApiError", "err_invalid_page_token")
+    assert result["http_status"] == 400
+    assert len(record.api) == 2, "a refused page token is not retried"
+
+
+def check_empty_page(record):
+    clear_error(record, "MimecastResponseError", "empty page")
+    assert len(record.api) == 2
+
+
+def check_bad_body(*words):
+    def check(record):
+        result = clear_error(record, "MimecastResponseError", *words)
+        assert result["http_status"] == 200
+        assert len(record.api) == 2
+    return check
+
+
+def reported_time(result, attempts):
+    match = ATTEMPTS_OVER.search(result["msg"])
+    assert match, result["msg"]
+    assert int(match.group(1)) == attempts
+    return float(match.group(2))
+
+
+def check_exhausted(record):
+    result = clear_error(record, "MimecastApiError", "HTTP 503")
+    assert result["attempts"] == 3 == len(record.api)
+    spent = reported_time(result, 3)
+    # The client's own clock spans at least what the emulator saw between the first and the last attempt.
+    assert spent >= record.api[-1]["time"] - record.api[0]["time"] - 0.05
+
+
+def check_max_retry_wait(record):
+    result = clear_error(record, "MimecastApiError", "HTTP 429")
+    # Waits of at least 0.3 s, then 0.5 s, then 1 s: a cap of 1 s allows one or two of them, far below retries: 10.
+    assert result["attempts"] in (2, 3)
+    assert result["attempts"] == len(record.api)
+    reported_time(result, result["attempts"])
+    for gap, _entry in waits_after(record, 429):
+        assert gap >= 0.3
+
+
+def check_refused(error_type, code, *words):
+    def check(record):
+        result = clear_error(record, error_type, *words)
+        assert result.get("attempts", 1) == 1, "no retry storm"
+        assert [e["code"] for e in result.get("mimecast_errors", [])] == ([code] if code else [])
+        assert len(record.api) == (0 if record.scenario.scheme == "v2" else 1)
+        if record.scenario.scheme == "v2":
+            assert len(record.token_requests) == 1
+    return check
+
+
+def check_unreachable(record):
+    result = clear_error(record, "MimecastTransportError", "No answer from", "proxy")
+    assert result["attempts"] == 2
+    assert record.log == []
+
+
+def rate_limit(reset_ms):
+    return dict(kind="rate_limit", reset_ms=reset_ms)
+
+
+def status(code, html=True):
+    return dict(kind="status", status=code, html=html)
+
+
+DROP = dict(kind="drop")
+RETRYABLE_FAIL = dict(kind="fail", code="err_internal_busy", message="try again", retryable=True)
+WRONG_SECRET_KEY = base64.b64encode(b"not-the-emulator-secret-key").decode("ascii")
+
+SCENARIOS = [
+    # 429 on every other request, X-RateLimit-Reset in milliseconds.
+    Scenario("rate-limit-storm", check_rate_limit_storm(300), args=dict(page_size=60),
+             faults=[dict(kind="rate_limit", path=HOLD, reset_ms=300, count=0, every=2)]),
+    Scenario("rate-limit-storm-api-1.0", check_rate_limit_storm(150), scheme="v1", args=dict(page_size=60),
+             faults=[dict(kind="rate_limit", path=HOLD, reset_ms=150, count=0, every=2)]),
+    # 500/502/503/504 bursts, HTML pages from a proxy among them.
+    Scenario("server-error-bursts", check_server_errors, args=dict(page_size=25),
+             faults=at(HOLD, (2, status(500, html=False)), (4, status(502)), (5, status(503)), (7, status(504)))),
+    Scenario("dropped-connections", check_drops, scheme="v1", args=dict(page_size=25),
+             faults=at(HOLD, (2, DROP), (5, DROP), (6, DROP))),
+    Scenario("read-timeout", check_read_timeout, args=dict(page_size=25, timeout=0.5),
+             faults=at(HOLD, (3, dict(kind="delay", delay_ms=1000)))),
+    Scenario("retryable-fail-at-200", check_retryable_fail, args=dict(page_size=25),
+             faults=at(HOLD, (2, RETRYABLE_FAIL), (3, RETRYABLE_FAIL))),
+    # The token's lifetime (2 s) runs out while page 3 is slow (2.1 s): one refresh, wherever it happens.
+    Scenario("token-expires-mid-pagination", check_token_refresh, args=dict(page_size=25),
+             config=dict(token_lifetime=2), faults=at(HOLD, (3, dict(kind="delay", delay_ms=2100)))),
+    Scenario("page-size-clamped", check_clamp, args=dict(page_size=500), config=dict(max_page_size=100)),
+    Scenario("token-endpoint-faults", check_token_endpoint_faults, args=dict(page_size=100),
+             faults=at(TOKEN, (1, status(503)), (2, DROP))),
+    # 600 ms: longer than the first back-off step (at most 0.5 s), so only honouring the header passes.
+    Scenario("token-endpoint-rate-limited", check_token_rate_limit, args=dict(page_size=100),
+             faults=at(TOKEN, (1, rate_limit(600)))),
+    Scenario("processing-mixed-faults", check_mixed, module="processing", args=dict(page_size=4, start="-30d"),
+             faults=at(PROCESSING, (2, rate_limit(100)), (4, DROP), (5, status(503)), (7, RETRYABLE_FAIL))),
+    Scenario("tracking-mixed-faults", check_mixed, module="track", scheme="v1",
+             args=dict(page_size=7, route=["inbound", "outbound", "internal"]),
+             faults=at(TRACK, (2, DROP), (3, status(502)), (5, rate_limit(100)))),
+    # Clear errors.
+    Scenario("fail-not-retryable", check_fail_not_retryable, args=dict(page_size=25),
+             faults=at(HOLD, (3, dict(kind="fail", code="err_validation_null", message="data cannot be null")))),
+    Scenario("token-expired-twice", check_token_expired_twice, faults=[dict(kind="token_expired", path=HOLD, count=0)]),
+    Scenario("repeated-page-token", check_repeated_token, args=dict(page_size=25),
+             faults=[dict(kind="repeat_token", path=HOLD, after=1, count=0)]),
+    Scenario("rejected-page-token", check_rejected_token, args=dict(page_size=25),
+             faults=at(HOLD, (2, dict(kind="status", status=400, code="err_invalid_page_token",
+                                      message="Field 'meta.pagination.pageToken' is not valid for this request")))),
+    Scenario("empty-page-with-next", check_empty_page, args=dict(page_size=25),
+             faults=at(HOLD, (2, dict(kind="empty_page_with_next")))),
+    Scenario("truncated-json", check_bad_body("not valid JSON"), args=dict(page_size=25),
+             faults=at(HOLD, (2, dict(kind="bad_json")))),
+    Scenario("not-json", check_bad_body("not valid JSON", "Service is operating normally"), args=dict(page_size=25),
+             faults=at(HOLD, (2, dict(kind="not_json")))),
+    Scenario("no-data", check_bad_body("no data list"), args=dict(page_size=25), faults=at(HOLD, (2, dict(kind="no_data")))),
+    Scenario("retries-exhausted", check_exhausted, args=dict(retries=2),
+             faults=[dict(kind="status", path=HOLD, status=503, html=True, count=0)]),
+    Scenario("max-retry-wait-caps-the-total", check_max_retry_wait, args=dict(retries=10, max_retry_wait=1),
+             faults=[dict(kind="rate_limit", path=HOLD, reset_ms=300, count=0)]),
+    Scenario("wrong-client-secret", check_refused("MimecastAuthenticationError", "invalid_client", "client_secret"),
+             creds=dict(client_secret="wrong-client-secret-Vt63")),
+    Scenario("bad-signature", check_refused("MimecastAuthenticationError", "err_xdk_invalid_signature", "clock"),
+             scheme="v1", creds=dict(secret_key=WRONG_SECRET_KEY)),
+    Scenario("unknown-access-key", check_refused("MimecastAuthenticationError", "err_developer_key", "app_key"),
+             scheme="v1", creds=dict(access_key="wrong-access-key-Ke40")),
+    Scenario("server-unreachable", check_unreachable, args=dict(base_url="closed-port", retries=1)),
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=repr)
+def test_fault_matrix(request, scenario):
+    scenario.check(matrix_record(request, scenario))
