@@ -47,12 +47,20 @@ collection-link: ## Link .build/collections/ansible_collections/mimecast/gateway
 # Targets that run ansible or import the collection see only the working copy.
 demo unit integration lint: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
 
-demo: $(VENV_STAMP) collection-link ## Run playbooks/queue_report.yml against the local API emulator
+# The emulator is seeded so that some checks pass and some fail (see
+# tests/emulator/datasets/compliance_thresholds.yml). The demo only reports:
+# fail_on_violation=false keeps it green while checks fail.
+DEMO_REPORTS := $(CURDIR)/.build/demo/reports
+demo: $(VENV_STAMP) collection-link ## Run playbooks/compliance_check.yml against the seeded emulator; reports in .build/demo/reports
+	rm -rf $(DEMO_REPORTS)
 	ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-		$(VENV)/bin/python tests/emulator/with_emulator.py --quiet -- \
-		$(VENV)/bin/ansible-playbook playbooks/queue_report.yml
+		$(VENV)/bin/python tests/emulator/with_emulator.py --quiet --dataset tests/emulator/datasets/compliance.json -- \
+		$(VENV)/bin/ansible-playbook playbooks/compliance_check.yml \
+		-e @tests/emulator/datasets/compliance_thresholds.yml \
+		-e mail_flow_compliance_report_dir=$(DEMO_REPORTS) -e mail_flow_compliance_fail_on_violation=false
+	@echo "Reports written to $(DEMO_REPORTS) (open aggregate.html in a browser)"
 
-test: unit integration sanity lint changelog ## Run unit, integration, sanity, lint and changelog lint, in order
+test: unit integration molecule sanity lint changelog docs-check release-check ## Run unit, integration, molecule, sanity, lint, changelog lint, docs check and release check, in order
 
 unit: $(VENV_STAMP) collection-link ## Run the unit tests (pytest tests/unit)
 	$(PYTEST) tests/unit
@@ -73,6 +81,71 @@ lint: $(VENV_STAMP) collection-link ## Run ansible-lint (production profile)
 
 changelog: $(VENV_STAMP) ## Check the changelog fragments (antsibull-changelog lint)
 	$(VENV)/bin/antsibull-changelog lint
+
+# The compliance role's molecule scenario (extensions/molecule/compliance) runs
+# inside with_emulator.py, which starts the emulator around it and always stops
+# it. ANSIBLE_HOME inside .build keeps molecule's scratch files out of ~/.ansible.
+# Molecule logs "CRITICAL ... default/molecule.yml glob failed" while it looks for
+# a shared "default" scenario; there is none, and the run goes on.
+.PHONY: molecule
+molecule: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
+molecule: $(VENV_STAMP) collection-link ## Run the compliance role's molecule scenario against the emulator
+	ANSIBLE_HOME="$(CURDIR)/.build/ansible-home" PATH="$(abspath $(VENV))/bin:$$PATH" \
+		$$([ -t 1 ] || echo env NO_COLOR=1 ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0) \
+		$(VENV)/bin/python tests/emulator/with_emulator.py --quiet -- \
+		$(VENV)/bin/molecule test --scenario-name compliance
+
+# The benchmark prints figures and is never part of `make test`. BENCH_ARGS passes
+# options through, e.g. `make bench BENCH_ARGS="--quick"` (see tests/bench/run_bench.py --help).
+.PHONY: bench
+bench: $(VENV_STAMP) collection-link ## Benchmark the modules against the emulator (about 8 min; writes .build/bench/results.json)
+	$(VENV)/bin/python tests/bench/run_bench.py $(BENCH_ARGS)
+
+# --- Docs, release, execution environment, support matrix --------------------
+DOCS_DIR := docs/reference
+RELEASE_DIR := .build/release
+EE_DIR := .build/ee
+.PHONY: docs docs-check release-build ee release-check test-matrix
+
+docs docs-check: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
+docs docs-check: export PATH := $(abspath $(VENV))/bin:$(PATH)
+
+docs: $(VENV_STAMP) collection-link ## Regenerate the module and role reference in docs/reference/ (antsibull-docs)
+	$(VENV)/bin/python tests/docs/generate.py $(DOCS_DIR)
+
+docs-check: $(VENV_STAMP) collection-link ## Lint the plugin docs at zero findings and check docs/reference/ is up to date
+	$(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs .
+	rm -rf .build/docs-check
+	$(VENV)/bin/python tests/docs/generate.py .build/docs-check
+	@diff -ru $(DOCS_DIR) .build/docs-check || { \
+		echo "docs-check: $(DOCS_DIR) is out of date; run 'make docs' and commit the result" >&2; exit 1; }
+
+release-build: $(VENV_STAMP) ## Build the collection tarball into .build/release/ (galaxy.yml build_ignore applies)
+	rm -rf $(RELEASE_DIR)
+	$(VENV)/bin/ansible-galaxy collection build --output-path $(RELEASE_DIR) .
+
+# ansible-builder resolves the definition's paths from its own directory, while
+# the same file, installed in a collection, is read from the collection root
+# (see meta/execution-environment.yml): stage it at the root of a copy.
+ee: release-build ## Write the execution environment's build context to .build/ee/context (no image build)
+	rm -rf $(EE_DIR)
+	mkdir -p $(EE_DIR)
+	cp meta/execution-environment.yml requirements.txt bindep.txt $(EE_DIR)/
+	cp $(RELEASE_DIR)/mimecast-gateway-*.tar.gz $(EE_DIR)/mimecast-gateway.tar.gz
+	$(VENV)/bin/ansible-builder create --file $(EE_DIR)/execution-environment.yml \
+		--context $(EE_DIR)/context --output-filename Containerfile
+
+release-check: ee ## Check the tarball and EE context; install the tarball offline and run a module from it
+	@echo "Contents of $$(cd $(RELEASE_DIR) && ls *.tar.gz):"
+	@tar -tzf $(RELEASE_DIR)/*.tar.gz | sort | sed 's/^/  /'
+	RELEASE_DIR="$(abspath $(RELEASE_DIR))" EE_DIR="$(abspath $(EE_DIR))" $(PYTEST) tests/release
+
+# Separate virtualenvs per ansible-core line under .build/matrix/; see the table
+# in tests/matrix/run.sh. MATRIX_JOBS runs that many lines at once; MATRIX picks
+# lines, e.g. `make test-matrix MATRIX="2.16 2.21"`.
+MATRIX_JOBS ?= 2
+test-matrix: ## Sanity and unit tests on every supported ansible-core/Python pair, integration on the oldest and newest
+	MATRIX_JOBS=$(MATRIX_JOBS) bash tests/matrix/run.sh $(MATRIX)
 
 clean: ## Remove the virtualenv, build tree and test outputs
 	rm -rf $(VENV) .build .ansible tests/output .pytest_cache .hypothesis

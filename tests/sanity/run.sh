@@ -9,6 +9,8 @@
 # Usage: tests/sanity/run.sh [extra ansible-test sanity arguments]
 #   ANSIBLE_TEST  ansible-test to run (default: .venv/bin/ansible-test, else PATH)
 #   SANITY_PYTHON controller/target Python version (default: 3.11)
+#   SANITY_DIR    where the copy goes (default: .build/sanity); the support
+#                 matrix gives each ansible-core line its own, to run them at once
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -46,13 +48,16 @@ print(get_venv_packages(types.SimpleNamespace(version="'"$python_version"'"))["p
 cache_file="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
 mkdir -p "$(dirname "$cache_file")"
 if ! cmp -s tests/sanity/get_pip_standin.py "$cache_file"; then
-    cp tests/sanity/get_pip_standin.py "$cache_file"
+    # Copy then rename, so a run in parallel (make test-matrix) never reads half a file.
+    cp tests/sanity/get_pip_standin.py "$cache_file.$$"
+    mv "$cache_file.$$" "$cache_file"
     log "installed pip $pip_version bootstrap stand-in at $cache_file"
 fi
 
 # --- 2. fresh copy of the collection --------------------------------------
-dest=$repo/.build/sanity/ansible_collections/$namespace/$name
-rm -rf "$repo/.build/sanity"
+sanity_dir=${SANITY_DIR:-$repo/.build/sanity}
+dest=$sanity_dir/ansible_collections/$namespace/$name
+rm -rf "$sanity_dir"
 mkdir -p "$dest"
 if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
     [[ $(git -C "$repo" rev-parse --show-toplevel) == "$repo" ]]; then

@@ -9,6 +9,8 @@ import json
 
 import pytest
 
+from ansible.module_utils.common.parameters import PASS_VARS
+
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import ConnectionSettings
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
 from ansible_collections.mimecast.gateway.plugins.modules import mimecast_processing_info as module
@@ -286,7 +288,10 @@ def test_main_warns_when_base_url_and_region_are_both_given(monkeypatch):
 
 def test_main_real_output_masks_no_log_options(monkeypatch, capsys):
     transport = FakeTransport([messages_page([RAW_MESSAGE])], [token_answer()])
-    outcome = call_main(monkeypatch, module, dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET), transport, real_exit=True)
+    args = dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    if "inject_invocation" in PASS_VARS:  # ansible-core 2.21+ returns "invocation" only when asked to
+        args["_ansible_inject_invocation"] = True
+    outcome = call_main(monkeypatch, module, args, transport, real_exit=True)
     assert outcome.code == 0
     printed = capsys.readouterr().out
     result = json.loads(printed)

@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mimecast.gateway contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: compliance_evaluate
+short_description: Turn Mimecast queue facts and thresholds into one account's compliance report
+version_added: 1.0.0
+author:
+  - mimecast.gateway contributors (@mimecast-gateway)
+description:
+  - Evaluates the checks of the C(mimecast.gateway.mail_flow_compliance) role for one Mimecast account, from the
+    registered results of M(mimecast.gateway.mimecast_hold_info), M(mimecast.gateway.mimecast_processing_info)
+    and a loop of M(mimecast.gateway.mimecast_track_info) probes.
+  - Each check is V(passed), V(failed), V(error) (its data could not be read) or V(skipped) (turned off).
+  - A module result that holds no summary (a failure registered with C(failed_when=false)) makes its checks
+    V(error), with the module's message, so one unreachable account still shows in the reports.
+  - The report holds counts and ages only, never message subjects or addresses.
+options:
+  _input:
+    description:
+      - The C(settings) returned by P(mimecast.gateway.compliance_settings#filter).
+    type: dict
+    required: true
+  held:
+    description:
+      - The registered result of M(mimecast.gateway.mimecast_hold_info). Leave out when no held check is on.
+    type: dict
+  processing:
+    description:
+      - The registered result of M(mimecast.gateway.mimecast_processing_info). Leave out when no processing check is on.
+    type: dict
+  probes:
+    description:
+      - The C(results) of the loop of M(mimecast.gateway.mimecast_track_info) over the settings' probes; each
+        result's C(item) must be the probe it ran.
+    type: list
+    elements: dict
+    default: []
+seealso:
+  - plugin: mimecast.gateway.compliance_settings
+    plugin_type: filter
+  - plugin: mimecast.gateway.compliance_render
+    plugin_type: filter
+"""
+
+EXAMPLES = r"""
+- name: Evaluate the checks
+  ansible.builtin.set_fact:
+    report: >-
+      {{ checked.settings | mimecast.gateway.compliance_evaluate(held=held, processing=queue, probes=probe_runs.results) }}
+
+- name: Show the failing checks
+  ansible.builtin.debug:
+    msg: "{{ report.checks | selectattr('status', 'in', ['failed', 'error']) | map(attribute='message') | list }}"
+"""
+
+RETURN = r"""
+_value:
+  description: One account's report.
+  type: dict
+  contains:
+    account:
+      description: The account's name.
+      type: str
+      sample: contoso-eu
+    status:
+      description: V(passed), V(failed) (a check failed) or V(error) (a check could not be evaluated).
+      type: str
+      sample: failed
+    counts:
+      description: How many checks passed, failed, were in error or were turned off (V(skipped)).
+      type: dict
+      sample: {"passed": 6, "failed": 2, "error": 0, "skipped": 1}
+    checks:
+      description: Every check, in a fixed order.
+      type: list
+      elements: dict
+      sample:
+        - {"id": "held_total", "category": "held", "name": "Held messages", "status": "failed", "observed": 12,
+           "limit": 10, "observed_text": "12", "limit_text": "10", "message": "12 held, at most 10 allowed"}
+    held:
+      description: Tallies of the held queue (count, C(by_reason_code), C(by_route), oldest, C(age_histogram)).
+      type: dict
+    processing:
+      description: Tallies of the processing queue (count, C(by_route), C(by_info), C(max_attempts), oldest, C(age_histogram)).
+      type: dict
+    age_buckets:
+      description: Labels of the age histogram buckets.
+      type: list
+      elements: str
+      sample: ["< 1h", "1h-6h", "6h-24h", "1d-3d", "3d-7d", ">= 7d"]
+    generated:
+      description: When the report was made, in UTC.
+      type: str
+      sample: "2026-11-22T17:05:00Z"
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import evaluate
+
+
+def compliance_evaluate(settings, held=None, processing=None, probes=None):
+    if not isinstance(settings, dict) or "account" not in settings:
+        raise AnsibleFilterError("compliance_evaluate expects the settings returned by mimecast.gateway.compliance_settings")
+    return evaluate(settings, held=held, processing=processing, probe_results=probes or [])
+
+
+class FilterModule(object):
+    def filters(self):
+        return dict(compliance_evaluate=compliance_evaluate)

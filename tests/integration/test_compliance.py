@@ -1,0 +1,320 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mimecast.gateway contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The mail_flow_compliance role through playbooks/compliance_check.yml, against the emulator.
+
+The emulator is seeded with tests/emulator/datasets/compliance.json and the role runs with the
+thresholds of compliance_thresholds.yml beside it: 6 checks pass and 5 fail. The expected
+tallies are computed from the dataset file, not copied from a run.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import collections
+import html.parser
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+
+import pytest
+import yaml
+
+from harness import CREDENTIALS, ROOT, scheme_env, start_emulator, stop_emulator
+
+pytestmark = pytest.mark.integration
+
+DATASETS = os.path.join(ROOT, "tests", "emulator", "datasets")
+DATASET = os.path.join(DATASETS, "compliance.json")
+COMPLIANCE_CHECK = os.path.join(ROOT, "playbooks", "compliance_check.yml")
+REPORT_FILES = ["accounts/localhost.json", "accounts/localhost.junit.xml", "accounts/localhost.md", "accounts/localhost.html",
+                "aggregate.json", "aggregate.junit.xml", "aggregate.md", "aggregate.html"]
+FAILING = ["Oldest held message", "Forbidden hold reasons", "Held for default_inbound_attachment_protect_definition",
+           "Delivery attempts", "Probe outbound-canary"]
+PASSING = ["Held messages", "Held for spam", "Processing queue", "Oldest in processing", "Probe invoice-delivered", "Probe po-queued"]
+
+
+def thresholds():
+    with open(os.path.join(DATASETS, "compliance_thresholds.yml")) as handle:
+        return yaml.safe_load(handle)
+
+
+def seeded_data():
+    with open(DATASET) as handle:
+        return json.load(handle)
+
+
+def task(run, name):
+    """The result of a task by its name, with or without the role's prefix."""
+    found = [result for key, result in run.results().items() if key == name or key.endswith(" : " + name)]
+    assert len(found) == 1, "no single task named %r in %s" % (name, sorted(run.results()))
+    return found[0]
+
+
+def read(folder, name):
+    with open(os.path.join(str(folder), name)) as handle:
+        return handle.read()
+
+
+@pytest.fixture(scope="module")
+def seeded():
+    running = start_emulator("--dataset", DATASET)
+    yield running
+    stop_emulator(running)
+
+
+@pytest.fixture(scope="module")
+def single_account(seeded, ansible_playbook, tmp_path_factory):
+    """One run of compliance_check.yml for the emulator's account, fail_on_violation left on."""
+    reports = tmp_path_factory.mktemp("reports")
+    run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(seeded, "v2"),
+                           extra_vars=dict(thresholds(), mail_flow_compliance_report_dir=str(reports)))
+    return run, reports, seeded.api_requests()
+
+
+def test_the_play_fails_after_writing_every_report_and_lists_the_failing_checks(single_account):
+    run, reports, _requests = single_account
+    assert run.rc == 2, run
+    for name in REPORT_FILES:
+        assert os.path.getsize(os.path.join(str(reports), name)) > 0, name
+    message = task(run, "Fail the account when a check failed")["msg"]
+    assert message.startswith("Mail flow compliance of localhost: 5 check(s) failed: ")
+    assert [name for name in FAILING + PASSING if name + " (" in message] == FAILING
+    assert str(reports) in message
+
+
+def test_the_terminal_table_shows_every_check(single_account):
+    run, reports, _requests = single_account
+    table = task(run, "Show the results")["msg"].splitlines()
+    assert table[0] == "Mail flow compliance FAILED: 1 account checked, 1 with failing checks"
+    rows = dict((re.split(r"\s{2,}", line)[2], re.split(r"\s{2,}", line)[1]) for line in table[2:13])
+    assert rows == dict([(name, "FAIL") for name in FAILING] + [(name, "PASS") for name in PASSING])
+    assert table[-1] == "Reports: %s" % reports
+
+
+def test_the_json_report_matches_the_seeded_data(single_account):
+    _run, reports, _requests = single_account
+    data = seeded_data()
+    report = json.loads(read(reports, "accounts/localhost.json"))
+    assert report["account"] == "localhost" and report["status"] == "failed"
+    assert report["counts"] == dict(passed=6, failed=5, error=0, skipped=0)
+    assert report["held"]["count"] == len(data["held"])
+    assert report["held"]["by_reason_code"] == dict(collections.Counter(item["reasonCode"] for item in data["held"]))
+    assert report["held"]["by_route"] == dict(collections.Counter(item["route"] for item in data["held"]))
+    assert report["processing"]["count"] == len(data["processing"])
+    assert report["processing"]["max_attempts"] == max(item["attempts"] for item in data["processing"])
+    # Ages from the dataset's relative stamps: held 30m, 45m | 1h..5h (6) | 8h, 10h, 20h | 30h.
+    assert report["held"]["age_histogram"] == [2, 6, 3, 1, 0, 0]
+    assert report["processing"]["age_histogram"] == [3, 3, 0, 0, 0, 0]
+    checks = dict((check["name"], check) for check in report["checks"])
+    assert sorted(name for name, check in checks.items() if check["status"] == "failed") == sorted(FAILING)
+    assert checks["Forbidden hold reasons"]["observed"] == {"impersonation": 2}
+    assert checks["Probe outbound-canary"]["observed"] == "held"
+    aggregate = json.loads(read(reports, "aggregate.json"))
+    assert [item["account"] for item in aggregate["accounts"]] == ["localhost"]
+    assert aggregate["accounts"][0]["checks"] == report["checks"]
+
+
+def test_the_junit_report_has_a_testcase_per_check(single_account):
+    _run, reports, _requests = single_account
+    root = ET.parse(os.path.join(str(reports), "accounts", "localhost.junit.xml")).getroot()
+    suite = root.find("testsuite")
+    cases = suite.findall("testcase")
+    assert (root.tag, suite.get("name"), suite.get("tests"), suite.get("failures"), suite.get("errors")) == \
+        ("testsuites", "localhost", "11", "5", "0")
+    assert sorted(case.get("name") for case in cases) == sorted(FAILING + PASSING)
+    assert sorted(case.get("name") for case in cases if case.find("failure") is not None) == sorted(FAILING)
+
+
+def test_the_markdown_report_has_a_row_per_check(single_account):
+    _run, reports, _requests = single_account
+    text = read(reports, "accounts/localhost.md")
+    for name in FAILING:
+        assert re.search(r"^\| :x: \*\*FAIL\*\* \| %s \|" % re.escape(name), text, re.M), name
+    for name in PASSING:
+        assert re.search(r"^\| :white_check_mark: pass \| %s \|" % re.escape(name), text, re.M), name
+
+
+def test_the_role_reads_each_queue_once_and_tracks_each_probe(single_account):
+    _run, _reports, requests = single_account
+    paths = collections.Counter(request["path"] for request in requests)
+    assert paths == {"/api/gateway/get-hold-message-list": 1, "/api/gateway/find-processing-messages": 1, "/api/message-finder/search": 3}
+    searches = [request["body"]["data"][0] for request in requests if request["path"] == "/api/message-finder/search"]
+    assert [search.get("messageId") for search in searches] == ["<invoice-2026-0412@fabrikam.com>", None, "<po-5512@contoso.com>"]
+    assert searches[1]["advancedTrackAndTraceOptions"] == {"from": "canary@contoso.com", "subject": "Mail flow canary"}
+    assert searches[1]["searchReason"] == "Mail flow compliance probe outbound-canary"
+
+
+# ------------------------------------------------------------------ the HTML report in a real browser
+
+class _Dom(html.parser.HTMLParser):
+    """Elements of the DOM Chromium dumps: tag names with their attributes, in document order."""
+
+    def __init__(self):
+        html.parser.HTMLParser.__init__(self)
+        self.elements = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def find(self, tag, **attributes):
+        return [attrs for name, attrs in self.elements
+                if name == tag and all(value in (attrs.get(key) or "").split() for key, value in attributes.items())]
+
+
+def chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    if os.environ.get("CI") == "true":
+        pytest.fail("chromium is not installed; .ci/run installs it with apt-get before `make test`")
+    pytest.skip("chromium is not installed (apt-get install chromium): the HTML report is not checked in a browser")
+    return None
+
+
+def headless(browser, *arguments):
+    """Run Chromium headless with a throw-away profile and home, so nothing persists between runs."""
+    scratch = tempfile.mkdtemp(prefix="chromium-")
+    try:
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                   "--user-data-dir=" + os.path.join(scratch, "profile")] + list(arguments)
+        env = dict(os.environ, HOME=scratch, XDG_CONFIG_HOME=scratch, XDG_CACHE_HOME=scratch)
+        return subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                              timeout=120, check=False)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def test_the_html_report_renders_its_table_and_charts_in_a_headless_browser(single_account):
+    _run, reports, _requests = single_account
+    browser = chromium()
+    page = "file://" + os.path.join(str(reports), "accounts", "localhost.html")
+    dumped = headless(browser, "--dump-dom", page)
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    dom = _Dom()
+    dom.feed(dumped.stdout)
+    assert len(dom.find("table", **{"class": "checks"})) == 1
+    rows = dom.find("tr")
+    assert sorted(row["class"] for row in rows if row.get("data-check")) == sorted(["status-failed"] * 5 + ["status-passed"] * 6)
+    by_reason = dom.find("svg", **{"class": "chart-held-by-reason"})
+    histogram = dom.find("svg", **{"class": "chart-age-histogram"})
+    assert len(by_reason) == 1 and len(histogram) == 1
+    bars = dom.find("rect", **{"class": "bar"})
+    reason_bars = dict((rect["data-label"], int(rect["data-count"])) for rect in bars if "data-series" not in rect)
+    assert reason_bars == dict(collections.Counter(item["reasonCode"] for item in seeded_data()["held"]))
+    assert all(float(rect["width"]) > 0 for rect in bars if int(rect["data-count"]) > 0)
+    age_bars = [rect for rect in bars if "data-series" in rect]
+    assert sum(int(rect["data-count"]) for rect in age_bars if rect["data-series"] == "held") == 12
+    assert sum(int(rect["data-count"]) for rect in age_bars if rect["data-series"] == "processing") == 6
+    assert not [attrs for _tag, attrs in dom.elements if attrs.get("src") or (attrs.get("href") or "#").startswith(("http", "//"))]
+
+    screenshot = os.path.join(str(reports), "localhost.png")
+    shot = headless(browser, "--window-size=1200,1700", "--hide-scrollbars", "--screenshot=" + screenshot, page)
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    with open(screenshot, "rb") as handle:
+        picture = handle.read()
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n"
+    # A blank page compresses to a few kilobytes; the tables and charts do not.
+    assert len(picture) > 40000
+
+
+def test_the_play_s_group_module_defaults_reach_the_role(fresh_emulator, ansible_playbook):
+    connection = dict(base_url=fresh_emulator.base_url, client_id=CREDENTIALS["v2"]["MIMECAST_CLIENT_ID"],
+                      client_secret=CREDENTIALS["v2"]["MIMECAST_CLIENT_SECRET"])
+    run = ansible_playbook("compliance_module_defaults.yml", extra_vars=dict(connection=connection))
+    assert run.rc == 2, run
+    report = task(run, "Evaluate the checks")["ansible_facts"]["mail_flow_compliance_report"]
+    assert [(check["id"], check["status"]) for check in report["checks"] if check["status"] != "skipped"] == [
+        ("held_total", "passed"), ("held_oldest_age", "failed")]
+    assert [request["path"] for request in fresh_emulator.api_requests()] == ["/api/gateway/get-hold-message-list"]
+
+
+# ------------------------------------------------------------------ several accounts
+
+CLEAN_ACCOUNT = {
+    "held": [{"reasonCode": "spam", "reason": "Spam Signature", "route": "INBOUND", "dateReceived": "-1h", "subject": "Offer",
+              "from": {"emailAddress": "a@promo.example"}, "to": {"emailAddress": "b@globex.example"}}],
+    "processing": [{"created": "-10m", "attempts": 1, "routing": "outbound", "info": "Queued", "subject": "Report",
+                    "fromEnv": {"emailAddress": "c@globex.example"}, "to": {"emailAddress": "d@partner.example"}}],
+    "tracked": [],
+}
+
+
+def test_two_accounts_with_their_own_credentials_in_parallel_with_an_aggregate(ansible_playbook, tmp_path):
+    clean = tmp_path / "clean.json"
+    clean.write_text(json.dumps(CLEAN_ACCOUNT))
+    acme = start_emulator("--dataset", DATASET, "--client-id", "acme-client-id", "--client-secret", "acme-secret-Rk38")
+    globex = start_emulator("--dataset", str(clean))
+    reports = tmp_path / "reports"
+    try:
+        v1 = CREDENTIALS["v1"]
+        inventory = {"mimecast_accounts": {
+            "vars": dict(thresholds(), mail_flow_compliance_report_dir=str(reports)),
+            "hosts": {
+                "acme": {"mail_flow_compliance_connection": {
+                    "base_url": acme.base_url, "client_id": "acme-client-id", "client_secret": "acme-secret-Rk38"}},
+                "globex": {"mail_flow_compliance_probes": [], "mail_flow_compliance_connection": {
+                    "base_url": globex.base_url, "access_key": v1["MIMECAST_ACCESS_KEY"], "secret_key": v1["MIMECAST_SECRET_KEY"],
+                    "app_id": v1["MIMECAST_APP_ID"], "app_key": v1["MIMECAST_APP_KEY"]}},
+            }}}
+        (tmp_path / "hosts.yml").write_text(yaml.safe_dump(inventory))
+        run = ansible_playbook(COMPLIANCE_CHECK, env={"ANSIBLE_INVENTORY": str(tmp_path / "hosts.yml"), "ANSIBLE_FORKS": "2"},
+                               extra_vars={"compliance_check_hosts": "mimecast_accounts"})
+        acme_calls, globex_calls = acme.requests(), globex.requests()
+    finally:
+        stop_emulator(acme)
+        stop_emulator(globex)
+
+    assert run.rc == 2, run
+    assert re.search(r"^acme\s+: ok=\d+ .*failed=1 ", run.stdout, re.M), run
+    assert re.search(r"^globex\s+: ok=\d+ .*failed=0 ", run.stdout, re.M), run
+    # Each account was read with its own credentials (API 2.0 tokens, API 1.0 signatures), from its own endpoint.
+    assert set(call["path"] for call in acme_calls if not call["path"].startswith("/api/")) == {"/oauth/token"}
+    assert all("x-mc-app-id" not in call["headers"] for call in acme_calls)
+    assert sorted(call["path"] for call in globex_calls) == ["/api/gateway/find-processing-messages", "/api/gateway/get-hold-message-list"]
+    assert all(call["headers"]["x-mc-app-id"] == v1["MIMECAST_APP_ID"] for call in globex_calls)
+    assert "acme-secret-Rk38" not in run.output and v1["MIMECAST_SECRET_KEY"] not in run.output
+
+    aggregate = json.loads(read(reports, "aggregate.json"))
+    assert [(item["account"], item["status"]) for item in aggregate["accounts"]] == [("acme", "failed"), ("globex", "passed")]
+    assert aggregate["status"] == "failed" and aggregate["account_counts"] == dict(passed=1, failed=1, error=0)
+    assert json.loads(read(reports, "accounts/globex.json"))["counts"] == dict(passed=8, failed=0, error=0, skipped=0)
+    suites = ET.parse(str(reports / "aggregate.junit.xml")).getroot().findall("testsuite")
+    assert [(suite.get("name"), suite.get("tests"), suite.get("failures")) for suite in suites] == [("acme", "11", "5"), ("globex", "8", "0")]
+    markdown = read(reports, "aggregate.md")
+    assert re.search(r"^\| acme \| :x: \*\*FAIL\*\* \| 6 \| 5 \| 0 \| 0 \|", markdown, re.M)
+    assert re.search(r"^\| globex \| :white_check_mark: pass \| 8 \| 0 \| 0 \| 0 \| - \|$", markdown, re.M)
+    page = read(reports, "aggregate.html")
+    assert re.findall(r'<tr class="status-(\w+)" data-account="(\w+)"', page) == [("failed", "acme"), ("passed", "globex")]
+    assert page.count('<svg class="chart-held-by-reason"') == 2
+    table = task(run, "Show the results")["msg"]
+    assert table.startswith("Mail flow compliance FAILED: 2 accounts checked, 1 with failing checks")
+
+
+# ------------------------------------------------------------------ bad input
+
+@pytest.mark.parametrize("variables, words", [
+    ({"mail_flow_compliance_max_held": -1},
+     "mail_flow_compliance_max_held must be 0 or more (or null to turn the check off), not -1"),
+    ({"mail_flow_compliance_report_formats": ["json", "pdf"]},
+     "value of mail_flow_compliance_report_formats must be one or more of: json, junit, markdown, html. Got no match for: pdf"),
+    ({"mail_flow_compliance_max_held_age": "a day"},
+     "mail_flow_compliance_max_held_age 'a day' is not an age; give an age such as 30m, 24h, 2d or 1w"),
+    ({"mail_flow_compliance_max_hled": 5},
+     "unknown variable mail_flow_compliance_max_hled; did you mean mail_flow_compliance_max_held?"),
+], ids=["negative-threshold", "unknown-format", "unreadable-age", "misspelt-name"])
+def test_bad_role_input_fails_before_any_api_call(fresh_emulator, ansible_playbook, tmp_path, variables, words):
+    reports = tmp_path / "reports"
+    run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(fresh_emulator, "v2"),
+                           extra_vars=dict(variables, mail_flow_compliance_report_dir=str(reports)))
+    assert run.rc == 2, run
+    assert words in run.stdout, run
+    assert fresh_emulator.requests() == [], "no request, not even for a token"
+    assert not reports.exists()

@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mimecast.gateway contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.mimecast.gateway.plugins.filter import compliance_evaluate, compliance_render, compliance_settings
+
+
+def test_each_file_exports_its_filter_under_its_own_name():
+    for module in (compliance_settings, compliance_evaluate, compliance_render):
+        name = module.__name__.rsplit(".", 1)[1]
+        assert list(module.FilterModule().filters()) == [name]
+
+
+def test_the_three_filters_chain():
+    checked = compliance_settings.compliance_settings(
+        {"mail_flow_compliance_account": "acme", "mail_flow_compliance_max_held": 1, "mail_flow_compliance_report_dir": "/tmp/r",
+         "mail_flow_compliance_report_formats": ["json"], "mail_flow_compliance_fail_on_violation": True},
+        ["mail_flow_compliance_max_held"])
+    assert checked["errors"] == []
+    held = dict(count=2, held_messages=[], summary=dict(total=2, by_reason_code={"spam": 2}, by_route={}, oldest=None, oldest_age_seconds=None))
+    report = compliance_evaluate.compliance_evaluate(checked["settings"], held=held)
+    assert report["status"] == "failed"
+    assert json.loads(compliance_render.compliance_render(report, "json"))["failing"] == ["Held messages (2 held, at most 1 allowed)"]
+    aggregate = json.loads(compliance_render.compliance_render(report, "json", missing=["globex"]))
+    assert [item["account"] for item in aggregate["accounts"]] == ["acme", "globex"]
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: compliance_settings.compliance_settings(["not", "a", "dict"]), "expects a dict of the role's variables"),
+    (lambda: compliance_evaluate.compliance_evaluate({}), "expects the settings returned by"),
+    (lambda: compliance_render.compliance_render({"account": "a", "checks": []}, "pdf"), "unknown format 'pdf'"),
+    (lambda: compliance_render.compliance_render("report", "json"), "expects a report or a list of reports"),
+    (lambda: compliance_render.compliance_render([{"account": "a"}], "json"), "made by mimecast.gateway.compliance_evaluate"),
+])
+def test_misuse_fails_with_a_filter_error(call, words):
+    with pytest.raises(AnsibleFilterError, match=words):
+        call()
