@@ -34,13 +34,22 @@ IDENT = "job"
 
 # The playbooks to run as AWX jobs. playbook: in playbooks/; modules: those whose results the
 # job events must carry; shows: a text the job output must show; extravars: the job template's
-# extra variables, where "{private_data_dir}" stands for the job's private data directory.
-# compliance_check.yml joins once its role is done.
+# extra variables, where "{private_data_dir}" stands for the job's private data directory; writes:
+# files the job must leave in the private data directory.
 JOBS = [
     pytest.param(dict(playbook="queue_report.yml",
                       modules=["mimecast.gateway.mimecast_processing_info", "mimecast.gateway.mimecast_hold_info",
                                "mimecast.gateway.mimecast_track_info"],
-                      shows="HELD MESSAGES:", extravars={}), id="queue_report"),
+                      shows="HELD MESSAGES:", extravars={}, writes=[]), id="queue_report"),
+    # The compliance job as an MSP would template it: reports kept, violations reported but not failing the job.
+    pytest.param(dict(playbook="compliance_check.yml",
+                      modules=["mimecast.gateway.mimecast_processing_info", "mimecast.gateway.mimecast_hold_info"],
+                      shows="Mail flow compliance",
+                      extravars=dict(mail_flow_compliance_report_dir="{private_data_dir}/reports",
+                                     mail_flow_compliance_fail_on_violation=False),
+                      writes=["reports/aggregate.json", "reports/aggregate.junit.xml", "reports/aggregate.html",
+                              "reports/accounts/localhost.json"]),
+                 id="compliance_check"),
 ]
 
 
@@ -127,6 +136,8 @@ def test_playbook_runs_as_an_awx_job(fresh_emulator, tmp_path, scheme, job):
         assert results[module]["changed"] is False and results[module]["count"] > 0
     assert job["shows"] in "".join(event.get("stdout", "") for event in events)
     assert fresh_emulator.api_requests(), "the job never reached the emulator"
+    for written in job["writes"]:
+        assert os.path.getsize(os.path.join(root, written)) > 0, written
 
     # Secrets: in no job event, no artifact, not in the runner's own output.
     secrets = secrets_of(credential_type, inputs)
