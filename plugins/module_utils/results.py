@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.mimecast.gateway.plugins.module_utils.dates import parse_api_time, utcnow
+from ansible_collections.mimecast.gateway.plugins.module_utils.dates import parse_api_time, to_mimecast, utcnow
 
 
 _BOUNDARY_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
@@ -102,7 +102,7 @@ def _sortable_time(text):
     if len(text) == 24 and text.endswith("+0000") and text[10] == "T":
         return text
     moment = parse_api_time(text)
-    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%S+0000")
+    return None if moment is None else to_mimecast(moment)
 
 
 class Summary:

@@ -377,14 +377,10 @@ def evaluate(settings, held=None, processing=None, probe_results=None, now=None)
     checks.threshold("held_total", "held", "Held messages", settings.get("max_held"), "max_held", held_error,
                      lambda: (held_count, str(held_count), "%d held, at most %d allowed" % (held_count, settings["max_held"])))
 
-    def held_age():
-        age = held_summary.get("oldest_age_seconds")
-        if age is None:
-            return None, "-", "nothing is held"
-        return age, format_age(age), "oldest held since %s (%s ago), at most %s allowed" % (
-            held_summary.get("oldest"), format_age(age), settings.get("max_held_age_text") or format_age(settings["max_held_age"]))
     checks.threshold("held_oldest_age", "held", "Oldest held message", settings.get("max_held_age"), "max_held_age",
-                     held_error, held_age, limit_text=settings.get("max_held_age_text"))
+                     held_error, lambda: _oldest_observation(held_summary, settings, "max_held_age", "nothing is held",
+                                                             "oldest held since"),
+                     limit_text=settings.get("max_held_age_text"))
 
     forbidden = settings.get("forbidden_reason_codes") or []
     if not forbidden:
@@ -419,14 +415,11 @@ def evaluate(settings, held=None, processing=None, probe_results=None, now=None)
                      proc_error, lambda: (most_attempts, str(most_attempts), "a message has had %d delivery attempts, at most %d allowed"
                                           % (most_attempts, settings["max_attempts"])))
 
-    def proc_age():
-        age = proc_summary.get("oldest_age_seconds")
-        if age is None:
-            return None, "-", "the processing queue is empty"
-        return age, format_age(age), "oldest in the queue since %s (%s ago), at most %s allowed" % (
-            proc_summary.get("oldest"), format_age(age), settings.get("max_processing_age_text") or format_age(settings["max_processing_age"]))
     checks.threshold("processing_oldest_age", "processing", "Oldest in processing", settings.get("max_processing_age"),
-                     "max_processing_age", proc_error, proc_age, limit_text=settings.get("max_processing_age_text"))
+                     "max_processing_age", proc_error,
+                     lambda: _oldest_observation(proc_summary, settings, "max_processing_age", "the processing queue is empty",
+                                                 "oldest in the queue since"),
+                     limit_text=settings.get("max_processing_age_text"))
 
     results = dict()
     for result in probe_results or []:
@@ -449,6 +442,15 @@ def evaluate(settings, held=None, processing=None, probe_results=None, now=None)
                         age_histogram=_histogram((proc_data or {}).get("messages"), "created", now)),
         age_buckets=[label for label, _low, _high in AGE_BUCKETS],
     )
+
+
+def _oldest_observation(summary, settings, limit_key, when_empty, since):
+    """(observed, observed text, message) of an age check on a queue's oldest message."""
+    age = summary.get("oldest_age_seconds")
+    if age is None:
+        return None, "-", when_empty
+    limit = settings.get(limit_key + "_text") or format_age(settings[limit_key])
+    return age, format_age(age), "%s %s (%s ago), at most %s allowed" % (since, summary.get("oldest"), format_age(age), limit)
 
 
 def _outcome(account, checks, now):

@@ -240,3 +240,10 @@ def test_summary_oldest_compares_instants_not_text_across_offsets():
     summary.add(dict(created="not a date"))
     assert summary.result()["oldest"] == "2026-05-04T11:00:00+01:00"
     assert summary.result()["oldest_age_seconds"] == int((FIXED_NOW - datetime.datetime(2026, 5, 4, 10, 0, tzinfo=datetime.timezone.utc)).total_seconds())
+
+
+def test_summary_oldest_sorts_years_before_1000_correctly():
+    summary = Summary({}, oldest_field="created", now=FIXED_NOW)
+    summary.add(dict(created="2026-05-04T10:30:00+0000"))
+    summary.add(dict(created="0999-01-01T01:00:00+01:00"))  # rewritten as 0999-...: must stay four digits to sort
+    assert summary.result()["oldest"] == "0999-01-01T01:00:00+01:00"
