@@ -59,6 +59,9 @@ options:
     type: list
     elements: str
     choices: [id, reason, reason_id, reason_code, from, from_header, to, to_header, subject, route, has_attachments, size, date_received, policy_info]
+notes:
+  - O(search_by.value) may be at most 1,000 characters long, and must not be empty or only white space; other values fail
+    before any request, naming the option.
 extends_documentation_fragment:
   - mimecast.gateway.connection
   - mimecast.gateway.results

@@ -79,6 +79,9 @@ options:
     type: list
     elements: str
     choices: [id, from_env, from_header, to, subject, attachment, routing, size, remote_ip, attempts, next_attempt, created, locked_until, info]
+notes:
+  - O(search_by.value) and O(sort_by) may be at most 1,000 characters long, and must not be empty or only white space; other values fail
+    before any request, naming the option.
 extends_documentation_fragment:
   - mimecast.gateway.connection
   - mimecast.gateway.results

@@ -71,6 +71,9 @@ options:
     type: list
     elements: str
     choices: [id, status, received, sent, from_env, from_hdr, to, attachments, route, sender_ip, subject]
+notes:
+  - O(message_id), O(search_reason), O(sender), O(recipient) and O(subject) may be at most 1,000 characters long,
+    and must not be empty or only white space; other values fail before any request, naming the option.
 extends_documentation_fragment:
   - mimecast.gateway.connection
   - mimecast.gateway.results
