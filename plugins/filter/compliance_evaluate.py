@@ -76,12 +76,21 @@ _value:
       type: dict
       sample: {"passed": 6, "failed": 2, "error": 0, "skipped": 1}
     checks:
-      description: Every check, in a fixed order.
+      description:
+        - Every check, in a fixed order, each with C(id), C(category), C(name), C(status), C(observed), C(limit),
+          C(observed_text), C(limit_text) and C(message).
+        - A probe check (C(category) V(probe)) observes the status of the newest matching message; its C(limit) is the
+          probe's C(expected_status), lowercased (a list when several were given), and its C(accepted_statuses) lists
+          every status that passes, V(delivered) standing for V(archived) and V(delivered).
       type: list
       elements: dict
       sample:
         - {"id": "held_total", "category": "held", "name": "Held messages", "status": "failed", "observed": 12,
            "limit": 10, "observed_text": "12", "limit_text": "10", "message": "12 held, at most 10 allowed"}
+        - {"id": "probe:canary", "category": "probe", "name": "Probe canary", "status": "passed", "observed": "archived",
+           "limit": "delivered", "accepted_statuses": ["archived", "delivered"], "observed_text": "archived",
+           "limit_text": "delivered (archived or delivered)",
+           "message": "status archived, expected delivered (archived or delivered); received 2026-11-22T16:02:11+0000, route outbound"}
     held:
       description: Tallies of the held queue (count, C(by_reason_code), C(by_route), oldest, C(age_histogram)).
       type: dict

@@ -6,24 +6,33 @@
 
 It signs API 1.0 requests (HMAC-SHA1) or carries an API 2.0 bearer token,
 pages through results, retries what is safe to retry, and turns every failure
-into one MimecastError. ``../shared/mimecast-api/FACTS.md`` in the project
-explains the protocol details this file relies on.
+into one MimecastError. ``docs/mimecast-api.md`` records the protocol facts this
+file relies on, each with its public source.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import base64
 import datetime
-import hashlib
-import hmac
 import json
 import random
-import re
 import time
 import traceback
-import uuid
 
+from ansible_collections.mimecast.gateway.plugins.module_utils._answers import (
+    is_auth_failure,
+    normalise_fail,
+    parse_json,
+    rate_limit_floor,
+    root_cause,
+    to_seconds,
+    snippet,
+    token_errors,
+    token_hint,
+)
+from ansible_collections.mimecast.gateway.plugins.module_utils._auth import DEFAULT_TOKEN_LIFETIME, ApiV1Signer, OAuth2Token
+from ansible_collections.mimecast.gateway.plugins.module_utils._backoff import Backoff
+from ansible_collections.mimecast.gateway.plugins.module_utils._paging import Pages
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import API_V1, API_V2
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
     MimecastApiError,
@@ -57,32 +66,6 @@ ENDPOINT_PERMISSIONS = {
 # Statuses never retried (one token refresh aside): the same request would fail the same way.
 NOT_RETRIED = frozenset([400, 401, 403, 404, 405, 409, 418])
 
-# A fresh token is fetched this long before the old one expires (capped at a tenth of its life).
-TOKEN_REFRESH_MARGIN = 60.0
-DEFAULT_TOKEN_LIFETIME = 1799
-
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_TAGS = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"\s+")
-# urllib3 starts its messages with the connection's repr: "HTTPSConnectionPool(host='x', port=443): ".
-_POOL_PREFIX = re.compile(r"^\w+\(host=[^)]*\):\s*")
-
-
-def mc_date(moment):
-    """``x-mc-date`` value: RFC 1123 style in UTC, independent of the locale."""
-    moment = moment.astimezone(datetime.timezone.utc)
-    return "%s, %02d %s %04d %02d:%02d:%02d UTC" % (
-        _DAYS[moment.weekday()], moment.day, _MONTHS[moment.month - 1], moment.year,
-        moment.hour, moment.minute, moment.second)
-
-
-def sign_v1(secret_key_bytes, app_key, date, request_id, path):
-    """API 1.0 signature: base64(HMAC-SHA1(decoded secret, 'date:req-id:path:app-key'))."""
-    data_to_sign = ":".join([date, request_id, path, app_key]).encode("utf-8")
-    digest = hmac.new(secret_key_bytes, data_to_sign, hashlib.sha1).digest()
-    return base64.b64encode(digest).decode("ascii")
-
 
 class Response:
     """What a successful call hands back."""
@@ -94,132 +77,6 @@ class Response:
         self.headers = headers
         self.json = json_body
         self.request_id = request_id
-
-
-class Backoff:
-    """The one retry policy: exponential back-off with jitter, a floor from the server, a cap on the total.
-
-    ``delay()`` returns how long to wait before the next attempt, or None when
-    the retries or the total wait allowed are used up.
-    """
-
-    def __init__(self, retries, max_total_wait, base=0.5, cap=30.0, rand=random.random):
-        self.retries = retries
-        self.max_total_wait = max_total_wait
-        self.base = base
-        self.cap = cap
-        self.rand = rand
-
-    def delay(self, retries_done, waited, floor=None):
-        if retries_done >= self.retries:
-            return None
-        # "Equal jitter": half the exponential step fixed, half random, so clients spread out.
-        step = min(self.cap, self.base * (2 ** retries_done))
-        wait = step / 2 + self.rand() * step / 2
-        if floor:
-            # The server said when a call will be allowed again: never come back earlier.
-            wait = max(wait, floor + self.rand() * min(1.0, 0.1 * floor + 0.05))
-        if waited + wait > self.max_total_wait:
-            return None
-        return wait
-
-
-class ApiV1Signer:
-    """Signs each attempt afresh: new date, new request id."""
-
-    def __init__(self, credentials, utcnow):
-        self.access_key = credentials["access_key"]
-        self.app_id = credentials["app_id"]
-        self._app_key = credentials["app_key"]
-        self._secret = credentials["secret_key_bytes"]
-        self._utcnow = utcnow
-
-    def headers(self, path):
-        date = mc_date(self._utcnow())
-        request_id = str(uuid.uuid4())
-        signature = sign_v1(self._secret, self._app_key, date, request_id, path)
-        return {
-            "Authorization": "MC %s:%s" % (self.access_key, signature),
-            "x-mc-date": date,
-            "x-mc-req-id": request_id,
-            "x-mc-app-id": self.app_id,
-        }
-
-
-class OAuth2Token:
-    """An API 2.0 bearer token, fetched once per run and refreshed shortly before it expires."""
-
-    def __init__(self, fetch, monotonic):
-        self._fetch = fetch
-        self._monotonic = monotonic
-        self.value = None
-        self._refresh_at = 0.0
-
-    def headers(self, path):
-        if self.value is None or self._monotonic() >= self._refresh_at:
-            self.refresh()
-        return {"Authorization": "Bearer %s" % self.value}
-
-    def refresh(self):
-        token, lifetime = self._fetch()
-        self.value = token
-        self._refresh_at = self._monotonic() + lifetime - min(TOKEN_REFRESH_MARGIN, lifetime / 10.0)
-
-
-def normalise_fail(fail):
-    """Flatten both ``fail`` shapes into [{'code', 'message', 'retryable'}].
-
-    API 1.0: [{'key': {...}, 'errors': [{'code', 'message', 'retryable'}]}];
-    API 2.0 authentication: [{'code', 'message'}].
-    """
-    errors = []
-    for entry in fail or []:
-        if not isinstance(entry, dict):
-            errors.append(dict(code=None, message=str(entry)[:200], retryable=False))
-            continue
-        nested = entry.get("errors")
-        if isinstance(nested, list) and nested:
-            for err in nested:
-                if isinstance(err, dict):
-                    errors.append(dict(code=err.get("code"), message=err.get("message"),
-                                       retryable=err.get("retryable") is True))
-        else:
-            errors.append(dict(code=entry.get("code"), message=entry.get("message"),
-                               retryable=entry.get("retryable") is True))
-    return errors
-
-
-def _snippet(text, limit=160):
-    """A short, tag-free excerpt of a non-JSON body (a proxy's HTML page, say)."""
-    text = _SPACES.sub(" ", _TAGS.sub(" ", text or "")).strip()
-    return text[:limit] + ("..." if len(text) > limit else "")
-
-
-def _root_cause(exc):
-    """The innermost reason of a requests/urllib3 exception, without their connection-pool preamble."""
-    reason = exc
-    for _depth in range(6):
-        inner = getattr(reason, "reason", None)
-        if not isinstance(inner, BaseException) and reason.args and isinstance(reason.args[0], BaseException):
-            inner = reason.args[0]
-        if not isinstance(inner, BaseException) or inner is reason:
-            break
-        reason = inner
-    return _snippet(_POOL_PREFIX.sub("", str(reason)), 300) or type(reason).__name__
-
-
-def _seconds(value, scale=1.0):
-    try:
-        seconds = float(value) * scale
-    except (TypeError, ValueError):
-        return None
-    return seconds if seconds >= 0 else None
-
-
-def _rate_limit_floor(response):
-    """How long a 429 asks to wait: X-RateLimit-Reset is in milliseconds; Retry-After, where sent, in seconds."""
-    return max(_seconds(response.headers.get("X-RateLimit-Reset"), 0.001) or 0,
-               _seconds(response.headers.get("Retry-After")) or 0)
 
 
 def _utcnow():
@@ -325,18 +182,18 @@ class MimecastClient:
             return self.session.post(url, timeout=self.settings.timeout, proxies=self._proxies, verify=self._verify, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise MimecastTransportError(
-                "TLS verification of %s failed: %s" % (url, _root_cause(exc)), path=path,
+                "TLS verification of %s failed: %s" % (url, root_cause(exc)), path=path,
                 hint="give ca_path (a CA bundle that signs the server's certificate), or validate_certs: false for a test server")
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             raise _Retryable(MimecastTransportError(
-                "No answer from %s: %s" % (url, _root_cause(exc)), path=path,
+                "No answer from %s: %s" % (url, root_cause(exc)), path=path,
                 hint="check base_url/region, proxy settings and network access to Mimecast"))
         except requests.exceptions.ChunkedEncodingError as exc:
             raise _Retryable(MimecastTransportError(
-                "The connection to %s broke while the answer arrived: %s" % (url, _root_cause(exc)), path=path,
+                "The connection to %s broke while the answer arrived: %s" % (url, root_cause(exc)), path=path,
                 hint="check proxy settings and network stability between this host and Mimecast"))
         except requests.exceptions.RequestException as exc:
-            raise MimecastTransportError("Request to %s failed: %s" % (url, _root_cause(exc)), path=path)
+            raise MimecastTransportError("Request to %s failed: %s" % (url, root_cause(exc)), path=path)
 
     def _api_attempt(self, path, payload):
         headers = self.auth.headers(path)
@@ -346,7 +203,7 @@ class MimecastClient:
         # API 1.0: the x-mc-req-id we signed with; API 2.0: the x-request-id Mimecast support asks for.
         request_id = sent_id or response.headers.get("x-request-id")
         status = response.status_code
-        body, parse_error = _parse_json(response)
+        body, parse_error = parse_json(response)
 
         errors = normalise_fail(body.get("fail")) if isinstance(body, dict) else []
         codes = set(e["code"] for e in errors if e["code"])
@@ -362,7 +219,7 @@ class MimecastClient:
             return Response(status, response.headers, body, request_id)
 
         if status == 200 and errors:
-            cls = MimecastAuthenticationError if _is_auth_failure(status, codes) else MimecastApiError
+            cls = MimecastAuthenticationError if is_auth_failure(status, codes) else MimecastApiError
             error = cls("Mimecast reported a failure for %s" % path, status=status, errors=errors,
                         request_id=request_id, path=path, hint=self._hint(path, status, codes))
             if error.retryable:
@@ -371,22 +228,22 @@ class MimecastClient:
 
         if status == 200:
             raise MimecastResponseError(
-                "Mimecast's answer to %s is not valid JSON (%s): %s" % (path, parse_error, _snippet(response.text)),
+                "Mimecast's answer to %s is not valid JSON (%s): %s" % (path, parse_error, snippet(response.text)),
                 status=status, request_id=request_id, path=path)
 
         return self._http_error(path, status, response, errors, codes, request_id)
 
     def _http_error(self, path, status, response, errors, codes, request_id):
         hint = self._hint(path, status, codes)
-        detail = "" if errors else ": %s" % _snippet(response.text) if response.text else ""
-        if _is_auth_failure(status, codes):
+        detail = "" if errors else ": %s" % snippet(response.text) if response.text else ""
+        if is_auth_failure(status, codes):
             raise MimecastAuthenticationError(
                 "Mimecast refused the credentials for %s%s" % (path, detail), status=status, errors=errors,
                 request_id=request_id, path=path, hint=hint)
         error = MimecastApiError("Mimecast answered HTTP %d for %s%s" % (status, path, detail), status=status,
                                  errors=errors, request_id=request_id, path=path, hint=hint)
         if status == 429:
-            raise _Retryable(error, floor=_rate_limit_floor(response))
+            raise _Retryable(error, floor=rate_limit_floor(response))
         if status >= 500 or status == 408 or (status not in NOT_RETRIED and error.retryable):
             raise _Retryable(error)
         raise error
@@ -431,25 +288,24 @@ class MimecastClient:
         response = self._send(TOKEN_PATH, data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
         status = response.status_code
         request_id = response.headers.get("x-request-id")
-        body, parse_error = _parse_json(response)
-        # Token answers may echo what was sent: only ever report the standard OAuth error code.
-        if status == 200 and parse_error is None and isinstance(body, dict) and body.get("access_token"):
-            lifetime = _seconds(body.get("expires_in")) or DEFAULT_TOKEN_LIFETIME
-            return str(body["access_token"]), lifetime
-        code = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), str) else None
-        errors = [dict(code=code[:64], message=None, retryable=False)] if code else []
+        body, _parse_error = parse_json(response)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if status == 200 and isinstance(token, str) and token:
+            lifetime = to_seconds(body.get("expires_in")) or DEFAULT_TOKEN_LIFETIME
+            return token, lifetime
+        errors = token_errors(body)
+        codes = set(error["code"] for error in errors)
         if status == 429 or status >= 500:
             raise _Retryable(MimecastApiError(
                 "The Mimecast token endpoint answered HTTP %d" % status, status=status, errors=errors,
-                request_id=request_id, path=TOKEN_PATH), floor=_rate_limit_floor(response) if status == 429 else None)
+                request_id=request_id, path=TOKEN_PATH), floor=rate_limit_floor(response) if status == 429 else None)
+        if status in (400, 401, 403) or (status == 200 and errors):
+            raise MimecastAuthenticationError(
+                "Mimecast refused the API 2.0 credentials", status=status, errors=errors, request_id=request_id,
+                path=TOKEN_PATH, hint=token_hint(codes))
         if status == 200:
             raise MimecastResponseError("The Mimecast token endpoint's answer holds no access_token", status=status,
                                         request_id=request_id, path=TOKEN_PATH)
-        if status in (400, 401, 403):
-            raise MimecastAuthenticationError(
-                "Mimecast refused the API 2.0 credentials", status=status, errors=errors, request_id=request_id,
-                path=TOKEN_PATH, hint=("check client_id and client_secret, that the API 2.0 application is enabled, and "
-                                       "that base_url/region is an API 2.0 host"))
         raise MimecastApiError(
             "No OAuth token endpoint answered at %s%s" % (self.settings.base_url, TOKEN_PATH), status=status, errors=errors,
             request_id=request_id, path=TOKEN_PATH, hint="check base_url/region: API 2.0 needs an API 2.0 host")
@@ -461,100 +317,6 @@ class MimecastClient:
         return Pages(self, path, data, items_key,
                      page_size or self.settings.page_size,
                      max_results if max_results is not None else self.settings.max_results)
-
-
-class Pages:
-    """The pages of one query, as lists of items.
-
-    Follows ``meta.pagination.next`` until it is absent, counting the items
-    received (never the page size) toward ``max_results``. After iteration,
-    ``truncated`` tells whether ``max_results`` cut the result short.
-    """
-
-    def __init__(self, client, path, data, items_key, page_size, max_results):
-        self.client = client
-        self.path = path
-        self.data = data
-        self.items_key = items_key
-        self.page_size = page_size
-        self.max_results = max_results
-        self.truncated = False
-        self.pages = 0
-
-    def __iter__(self):
-        seen = set()
-        token = None
-        received = 0
-        page_size = self.page_size if self.max_results is None else min(self.page_size, self.max_results)
-        while True:
-            pagination = {"pageSize": page_size}
-            if token is not None:
-                pagination["pageToken"] = token
-            response = self.client.post(self.path, {"meta": {"pagination": pagination}, "data": [self.data]})
-            self.pages += 1
-            items = self._items(response)
-            next_token = _next_token(response.json)
-
-            if self.max_results is not None and received + len(items) >= self.max_results:
-                keep = self.max_results - received
-                self.truncated = len(items) > keep or bool(next_token)
-                yield items[:keep]
-                return
-            received += len(items)
-            yield items
-
-            if not next_token:
-                return
-            if not items:
-                raise MimecastResponseError(
-                    "Mimecast sent an empty page with a next page token for %s (page %d); stopping rather than "
-                    "looping" % (self.path, self.pages), request_id=response.request_id, path=self.path)
-            if next_token == token or next_token in seen:
-                raise MimecastResponseError(
-                    "Mimecast repeated a page token for %s (page %d); stopping rather than looping"
-                    % (self.path, self.pages), request_id=response.request_id, path=self.path)
-            seen.add(next_token)
-            token = next_token
-
-    def _items(self, response):
-        data = response.json["data"]
-        if self.items_key is None:
-            items = data
-        else:
-            items = []
-            for entry in data:
-                if not isinstance(entry, dict) or not isinstance(entry.get(self.items_key, []), list):
-                    raise MimecastResponseError(
-                        "Mimecast's answer to %s has no %s list" % (self.path, self.items_key),
-                        request_id=response.request_id, path=self.path)
-                items.extend(entry.get(self.items_key) or [])
-        if not all(isinstance(item, dict) for item in items):
-            raise MimecastResponseError("Mimecast's answer to %s holds items that are not objects" % self.path,
-                                        request_id=response.request_id, path=self.path)
-        return items
-
-
-def _next_token(body):
-    meta = body.get("meta")
-    pagination = meta.get("pagination") if isinstance(meta, dict) else None
-    token = pagination.get("next") if isinstance(pagination, dict) else None
-    return token or None
-
-
-def _parse_json(response):
-    """(body, None) or (None, reason): never raises on a bad body."""
-    if not response.content:
-        return None, "empty body"
-    try:
-        return json.loads(response.content.decode(response.encoding or "utf-8", "replace")), None
-    except ValueError as exc:
-        return None, "%s" % str(exc)[:120]
-
-
-def _is_auth_failure(status, codes):
-    return status in (401, 403, 418) or bool(codes & set([
-        "err_xdk_invalid_signature", "err_xdk_binding_expired", "err_developer_key", "app_forbidden",
-        "token_verification_failed", "Unauthorized Request", "token_expired"]))
 
 
 class _Retryable(Exception):

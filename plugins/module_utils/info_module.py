@@ -75,10 +75,14 @@ def ip_address_text(value, option):
         raise MimecastOptionError(option, "%s must be an IPv4 or IPv6 address, got '%s'" % (option, value[:64]))
 
 
-def search_by(params, option="search_by"):
-    """Map a ``search_by`` option to Mimecast's ``searchBy`` object, or None."""
+def search_by(params, option="search_by", wire_names=None):
+    """Map a ``search_by`` option to Mimecast's ``searchBy`` object, or None.
+
+    ``wire_names`` maps a field name the user writes to the one sent, where they differ.
+    """
     value = params.get(option)
     if not value:
         return None
     require_text(value.get("value"), "%s.value" % option)
-    return {"fieldName": value["field_name"], "value": value["value"]}
+    field_name = value["field_name"]
+    return {"fieldName": (wire_names or {}).get(field_name, field_name), "value": value["value"]}

@@ -18,9 +18,20 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.dates import pars
 
 _BOUNDARY_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _BOUNDARY_WORD = re.compile(r"([a-z0-9])([A-Z])")
-# A few dozen distinct keys occur in answers: convert each once, not once per occurrence.
+# A few dozen distinct keys occur in answers: convert each once, not once per occurrence. The cache
+# stops growing at a size no real answer reaches, so a hostile one cannot fill memory with keys.
 _SNAKE_CACHE = {}
-_INTEGER = re.compile(r"^-?[0-9]+$")
+_SNAKE_CACHE_LIMIT = 4096
+# Longer digit strings are no count Mimecast sends (and Python refuses to convert past 4300 digits).
+_INTEGER = re.compile(r"^-?[0-9]{1,30}$")
+# Levels of nesting kept below an item. Real items nest two levels (an address inside a recipient
+# list); anything far deeper is a broken or hostile answer, and would overflow Python's recursion
+# limit here or in Ansible's handling of the result.
+MAX_DEPTH = 32
+
+
+class ShapeError(ValueError):
+    """An item cannot be turned into facts (nested deeper than MAX_DEPTH)."""
 
 
 def snake_case(key):
@@ -29,7 +40,8 @@ def snake_case(key):
         return _SNAKE_CACHE[key]
     except KeyError:
         converted = _BOUNDARY_WORD.sub(r"\1_\2", _BOUNDARY_ACRONYM.sub(r"\1_\2", key)).replace("-", "_").lower()
-        _SNAKE_CACHE[key] = converted
+        if len(_SNAKE_CACHE) < _SNAKE_CACHE_LIMIT:
+            _SNAKE_CACHE[key] = converted
         return converted
 
 
@@ -64,28 +76,35 @@ def to_int(value):
 COERCERS = dict(bool=to_bool, int=to_int)
 
 
-def shape(value, field_types):
-    """Recursively snake_case keys and coerce the typed fields (``{snake_key: 'bool'|'int'}``)."""
+def shape(value, field_types, depth=0):
+    """Recursively snake_case keys and coerce the typed fields (``{snake_key: 'bool'|'int'}``).
+
+    Raises ShapeError when ``value`` nests deeper than MAX_DEPTH.
+    """
     if isinstance(value, dict):
-        return _shape_dict(value, field_types)
+        return _shape_dict(value, field_types, depth)
     if isinstance(value, list):
-        return [shape(item, field_types) for item in value]
+        if depth >= MAX_DEPTH:
+            raise ShapeError("nests more than %d levels deep" % MAX_DEPTH)
+        return [shape(item, field_types, depth + 1) for item in value]
     return value
 
 
-def _shape_dict(record, field_types):
+def _shape_dict(record, field_types, depth=0):
     # The hot loop of a large result: local names and a cache lookup per key, no regex.
+    if depth >= MAX_DEPTH:
+        raise ShapeError("nests more than %d levels deep" % MAX_DEPTH)
     cached = _SNAKE_CACHE.get
     shaped = {}
     for key, item in record.items():
         name = cached(key) or snake_case(key)
         kind = field_types.get(name)
-        if kind is not None:
+        if kind is not None and not isinstance(item, (dict, list)):
             shaped[name] = COERCERS[kind](item)
         elif isinstance(item, dict):
-            shaped[name] = _shape_dict(item, field_types)
+            shaped[name] = _shape_dict(item, field_types, depth + 1)
         elif isinstance(item, list):
-            shaped[name] = [shape(element, field_types) for element in item]
+            shaped[name] = shape(item, field_types, depth + 1)
         else:
             shaped[name] = item
     return shaped
@@ -161,7 +180,10 @@ def collect(pages, field_types, summary, fields=None, summary_only=False):
     keep = None if not fields else frozenset(fields)
     for page in pages:
         for raw in page:
-            item = _shape_dict(raw, field_types)
+            try:
+                item = _shape_dict(raw, field_types)
+            except ShapeError as exc:
+                raise pages.answer_error("Mimecast's answer to %s holds an item that %s" % (pages.path, exc))
             summary.add(item)
             if summary_only:
                 continue

@@ -42,20 +42,28 @@ options:
     suboptions:
       field_name:
         description:
-          - The field to search.
+          - The field to search. V(sender_ip) matches the sender's IP address; V(all) searches every field.
+          - V(reason_code) and V(sender_ip) are sent as C(reasonCode) and C(senderIP). Mimecast's page for this
+            endpoint spells the first C(reason_code), but the live service does not filter on that spelling. Other
+            integrations found this in the field and changed to C(reasonCode) in 2025. You write snake_case, as
+            everywhere else in this collection; the module sends what the service takes.
         type: str
         required: true
-        choices: [all, subject, sender, recipient, reason_code]
+        choices: [all, subject, sender, recipient, reason_code, sender_ip]
       value:
         description:
           - The text to look for. Must not be empty.
+          - With O(search_by.field_name=sender_ip), an IPv4 or IPv6 address.
         type: str
         required: true
   fields:
     description:
       - Return only these keys of each item of RV(held_messages), for example V([id, reason_code, date_received]).
+      - The choices are the keys Mimecast documents for a held message. An item that lacks a key (Mimecast often
+        omits V(to_header)) is returned without it.
       - The RV(summary) is still computed from the whole items.
       - An unknown key fails before any request, listing the valid ones.
+      - Without O(fields), every key Mimecast sends is returned, snake_cased, including keys not listed here.
     type: list
     elements: str
     choices: [id, reason, reason_id, reason_code, from, from_header, to, to_header, subject, route, has_attachments, size, date_received, policy_info]
@@ -93,6 +101,14 @@ EXAMPLES = r"""
       value: billing@example.com
   register: from_billing
 
+- name: List what is held for impersonation, a few keys of each
+  mimecast.gateway.mimecast_hold_info:
+    search_by:
+      field_name: reason_code
+      value: impersonation
+    fields: [id, from, to, subject, date_received]
+  register: impersonation
+
 - name: Use API 1.0 keys in the EU region, first 50 results only
   mimecast.gateway.mimecast_hold_info:
     access_key: "{{ mimecast_access_key }}"
@@ -106,7 +122,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 held_messages:
-  description: The held messages, oldest or newest first as Mimecast returns them.
+  description:
+    - The held messages, oldest or newest first as Mimecast returns them.
+    - Each item holds the keys Mimecast sent, snake_cased; keys Mimecast adds beyond those listed here are
+      returned too. Mimecast may leave out any key, V(to_header) most often.
   returned: success
   type: list
   elements: dict
@@ -148,7 +167,7 @@ held_messages:
       type: dict
       sample: {"email_address": "ana@example.com", "displayable_name": "Ana Lima"}
     to_header:
-      description: The header recipient, when Mimecast sends it.
+      description: The header recipient. Often absent.
       type: dict
       sample: {"email_address": "ana@example.com", "displayable_name": "Ana Lima"}
     subject:
@@ -213,18 +232,24 @@ summary:
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
-from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, search_by
+from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, ip_address_text, new_module, search_by
 from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
 
 
 PATH = "/api/gateway/get-hold-message-list"
 FIELD_TYPES = dict(has_attachments="bool", size="int")
 
-# The top-level keys of each returned item: the choices of the fields option.
+# The top-level keys of each returned item: the choices of the fields option. Mimecast's page
+# documents all of them; answers from live tenants often lack to_header.
 FIELDS = [
     "id", "reason", "reason_id", "reason_code", "from", "from_header", "to", "to_header", "subject", "route",
     "has_attachments", "size", "date_received", "policy_info"
 ]
+
+# searchBy.fieldName as the live service takes it: Mimecast's page says reason_code, but the
+# service filters only on reasonCode (a fix other integrations shipped in 2025), and also takes senderIP.
+SEARCH_WIRE_NAMES = dict(reason_code="reasonCode", sender_ip="senderIP")
+SEARCH_FIELDS = ["all", "subject", "sender", "recipient", "reason_code", "sender_ip"]
 
 ARGUMENT_SPEC = dict(
     fields=fields_argument_spec(FIELDS),
@@ -232,7 +257,7 @@ ARGUMENT_SPEC = dict(
     start=dict(type="str"),
     end=dict(type="str"),
     search_by=dict(type="dict", options=dict(
-        field_name=dict(type="str", required=True, choices=["all", "subject", "sender", "recipient", "reason_code"]),
+        field_name=dict(type="str", required=True, choices=SEARCH_FIELDS),
         value=dict(type="str", required=True),
     )),
 )
@@ -242,8 +267,10 @@ def build_request(params, now=None):
     """Map the options to the request's ``data[0]`` object."""
     data = dict(admin=params["admin"])
     data.update(date_window(params, now))
-    searched = search_by(params)
+    searched = search_by(params, wire_names=SEARCH_WIRE_NAMES)
     if searched:
+        if searched["fieldName"] == "senderIP":
+            searched["value"] = ip_address_text(searched["value"], "search_by.value")
         data["searchBy"] = searched
     return data
 

@@ -74,11 +74,15 @@ options:
   fields:
     description:
       - Return only these keys of each item of RV(messages), for example V([id, attempts, created]).
+      - The choices are the keys Mimecast documents for a queued message, plus V(priority), which answers from live
+        tenants carry. An item that lacks a key (Mimecast often omits V(locked_until)) is returned without it.
       - The RV(summary) is still computed from the whole items.
       - An unknown key fails before any request, listing the valid ones.
+      - Without O(fields), every key Mimecast sends is returned, snake_cased, including keys not listed here.
     type: list
     elements: str
-    choices: [id, from_env, from_header, to, subject, attachment, routing, size, remote_ip, attempts, next_attempt, created, locked_until, info]
+    choices: [id, from_env, from_header, to, subject, attachment, routing, size, remote_ip, attempts, next_attempt, created, locked_until,
+              info, priority]
 notes:
   - O(search_by.value) and O(sort_by) may be at most 1,000 characters long, and must not be empty or only white space; other values fail
     before any request, naming the option.
@@ -118,7 +122,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 messages:
-  description: The messages in the queue.
+  description:
+    - The messages in the queue.
+    - Each item holds the keys Mimecast sent, snake_cased; keys Mimecast adds beyond those listed here are
+      returned too. Mimecast may leave out any key, V(locked_until) most often.
   returned: success
   type: list
   elements: dict
@@ -180,13 +187,17 @@ messages:
       type: str
       sample: "2026-11-22T09:35:00+0000"
     locked_until:
-      description: Until when the message is locked for system synchronisation, in UTC.
+      description: Until when the message is locked for system synchronisation, in UTC. Often absent.
       type: str
       sample: "2026-11-22T09:50:00+0000"
     info:
-      description: Current processing status.
+      description: Current processing status, in words; on live tenants often a long free-text explanation.
       type: str
       sample: Remote server unavailable
+    priority:
+      description: Processing priority. Not on Mimecast's page, but in answers from live tenants.
+      type: str
+      sample: normal
 count:
   description: How many messages were returned.
   returned: success
@@ -232,10 +243,11 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.results import Su
 PATH = "/api/gateway/find-processing-messages"
 FIELD_TYPES = dict(attachment="bool", size="int", attempts="int")
 
-# The top-level keys of each returned item: the choices of the fields option.
+# The top-level keys of each returned item: the choices of the fields option. The documented
+# keys, plus priority, which answers from live tenants carry.
 FIELDS = [
     "id", "from_env", "from_header", "to", "subject", "attachment", "routing", "size", "remote_ip",
-    "attempts", "next_attempt", "created", "locked_until", "info"
+    "attempts", "next_attempt", "created", "locked_until", "info", "priority"
 ]
 
 ARGUMENT_SPEC = dict(

@@ -66,11 +66,16 @@ options:
   fields:
     description:
       - Return only these keys of each item of RV(tracked_emails), for example V([id, status, route]).
+      - The choices are the keys Mimecast documents for a tracked message, plus V(info), V(spam_score) and
+        V(detection_level), which answers from live tenants carry. An item that lacks a key (Mimecast often omits
+        V(attachments)) is returned without it.
       - The RV(summary) is still computed from the whole items.
       - An unknown key fails before any request, listing the valid ones.
+      - Without O(fields), every key Mimecast sends is returned, snake_cased, including keys not listed here.
     type: list
     elements: str
-    choices: [id, status, received, sent, from_env, from_hdr, to, attachments, route, sender_ip, subject]
+    choices: [id, status, received, sent, from_env, from_hdr, to, attachments, route, sender_ip, subject, info, spam_score,
+              detection_level]
 notes:
   - O(message_id), O(search_reason), O(sender), O(recipient) and O(subject) may be at most 1,000 characters long,
     and must not be empty or only white space; other values fail before any request, naming the option.
@@ -92,11 +97,12 @@ EXAMPLES = r"""
     search_reason: Ticket 4711, user says the invoice never arrived
   register: tracked
 
+# On an account with archiving, which is most accounts, a delivered message shows "archived".
 - name: Check it was delivered
   ansible.builtin.assert:
     that:
       - tracked.count == 1
-      - tracked.tracked_emails[0].status == 'delivered'
+      - tracked.tracked_emails[0].status in ['archived', 'delivered']
 
 - name: Find today's inbound mail from a partner domain, credentials from MIMECAST_* environment variables
   mimecast.gateway.mimecast_track_info:
@@ -108,7 +114,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 tracked_emails:
-  description: The messages found.
+  description:
+    - The messages found.
+    - Each item holds the keys Mimecast sent, snake_cased; keys Mimecast adds beyond those listed here are
+      returned too. Mimecast may leave out any key, V(attachments) most often.
   returned: success
   type: list
   elements: dict
@@ -118,9 +127,13 @@ tracked_emails:
       type: str
       sample: eNo1jk0LgjAAQP9Kk
     status:
-      description: Status of the message.
+      description:
+        - Status of the message, as Mimecast spells it. Values seen on live tenants are V(archived), V(delivery),
+          V(held), V(accepted), V(bounced), V(deferred) and V(rejected).
+        - A delivered message shows V(archived) on an account with archiving, which is most accounts; a check that a
+          message was delivered should accept V(archived) as well as V(delivered).
       type: str
-      sample: delivered
+      sample: archived
     received:
       description: When Mimecast received the message, in UTC.
       type: str
@@ -142,7 +155,9 @@ tracked_emails:
           type: str
           sample: Example Invoices
     from_hdr:
-      description: The header sender, with the same keys as RV(tracked_emails[].from_env).
+      description:
+        - The header sender, with the same keys as RV(tracked_emails[].from_env).
+        - Its C(email_address) may be empty.
       type: dict
       sample: {"email_address": "invoices@example.net", "displayable_name": "Example Invoices"}
     to:
@@ -151,7 +166,7 @@ tracked_emails:
       elements: dict
       sample: [{"email_address": "ana@example.com", "displayable_name": "Ana Lima"}]
     attachments:
-      description: Whether the message has attachments.
+      description: Whether the message has attachments. Often absent.
       type: bool
       sample: true
     route:
@@ -166,6 +181,20 @@ tracked_emails:
       description: The subject.
       type: str
       sample: Invoice 2026-0412
+    info:
+      description: What Mimecast did with the message, in words. Not on Mimecast's page, but in answers from live tenants.
+      type: str
+      sample: Indexed and archived
+    spam_score:
+      description:
+        - The message's spam score. Not on Mimecast's page, but in answers from live tenants.
+        - A whole number sent as text becomes an integer; other values are returned as sent.
+      type: int
+      sample: 0
+    detection_level:
+      description: The spam detection level applied. Not on Mimecast's page, but in answers from live tenants; may be empty.
+      type: str
+      sample: ""
 count:
   description: How many messages were returned.
   returned: success
@@ -192,7 +221,7 @@ summary:
     by_status:
       description: Count per RV(tracked_emails[].status).
       type: dict
-      sample: {"delivered": 1}
+      sample: {"archived": 1}
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
@@ -202,14 +231,15 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.results import Su
 
 
 PATH = "/api/message-finder/search"
-FIELD_TYPES = dict(attachments="bool")
+FIELD_TYPES = dict(attachments="bool", spam_score="int")
 # Option name -> key inside advancedTrackAndTraceOptions (note Mimecast's casing of senderIP).
 ADVANCED_OPTIONS = dict(sender="from", recipient="to", subject="subject", sender_ip="senderIP")
 
-# The top-level keys of each returned item: the choices of the fields option.
+# The top-level keys of each returned item: the choices of the fields option. The documented
+# keys, plus info, spam_score and detection_level, which answers from live tenants carry.
 FIELDS = [
     "id", "status", "received", "sent", "from_env", "from_hdr", "to", "attachments", "route", "sender_ip",
-    "subject"
+    "subject", "info", "spam_score", "detection_level"
 ]
 
 ARGUMENT_SPEC = dict(

@@ -46,6 +46,11 @@ FORMATS = ("json", "junit", "markdown", "html")
 EXTENSIONS = dict(json="json", junit="junit.xml", markdown="md", html="html")
 STATUSES = ("passed", "failed", "error", "skipped")
 DEFAULT_PROBE_STATUS = "delivered"
+# Words of a probe's expected_status that stand for several message tracking statuses. A
+# delivered message shows as "archived" on an account with archiving (most accounts), so
+# "delivered" accepts either, as the default and wherever a probe names it.
+STATUS_ALIASES = dict(delivered=("archived", "delivered"))
+STATUS_HELP = "a tracking status such as delivered, held or bounced, or a list of them"
 PROBE_SEARCH_KEYS = ("sender", "recipient", "subject")
 PROBE_KEYS = ("name", "message_id") + PROBE_SEARCH_KEYS + ("start", "expected_status")
 # Connection options the role may pass to the modules; result options such as
@@ -161,7 +166,7 @@ def _probe(raw, index, name_var):
     probe = {}
     for key in PROBE_KEYS:
         value = raw.get(key)
-        if value is None:
+        if value is None or key == "expected_status":
             continue
         if not isinstance(value, str) or not value.strip():
             raise SettingsError("%s.%s must be a non-empty string" % (where, key))
@@ -173,8 +178,50 @@ def _probe(raw, index, name_var):
         raise SettingsError("%s needs message_id, or at least one of sender, recipient, subject" % where)
     if not probe.get("name"):
         probe["name"] = probe.get("message_id") or " ".join("%s=%s" % (key, probe[key]) for key in searched)
-    probe["expected_status"] = probe.get("expected_status", DEFAULT_PROBE_STATUS).lower()
+    probe["expected_status"], probe["accepted_statuses"] = expected_statuses(raw.get("expected_status"), where + ".expected_status")
     return probe
+
+
+def expected_statuses(value, name="expected_status"):
+    """A probe's ``expected_status`` -> ``(expected, accepted)``.
+
+    ``expected`` is the status given, lowercased, or the list of them when there are several
+    (null: ``delivered``); ``accepted`` lists every status that passes, each alias of
+    STATUS_ALIASES expanded (``delivered`` -> ``archived``, ``delivered``). A string is split
+    at commas, as the argument spec reads a list given as text.
+    """
+    if value is None:
+        value = DEFAULT_PROBE_STATUS
+    items = _split(value)
+    if not isinstance(items, (list, tuple)):
+        raise SettingsError("%s must be %s, not %r" % (name, STATUS_HELP, str(value)[:40]))
+    words = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise SettingsError("%s must list non-empty strings, each a tracking status such as delivered, held or bounced; not %r"
+                                % (name, item))
+        if item.strip().lower() not in words:
+            words.append(item.strip().lower())
+    if not words:
+        raise SettingsError("%s is empty; give %s" % (name, STATUS_HELP))
+    accepted = []
+    for word in words:
+        accepted += [status for status in STATUS_ALIASES.get(word, (word,)) if status not in accepted]
+    return (words[0] if len(words) == 1 else words), accepted
+
+
+def _either(words):
+    """``['held', 'bounced', 'deferred']`` -> ``held, bounced or deferred``."""
+    words = list(words)
+    return words[0] if len(words) == 1 else "%s or %s" % (", ".join(words[:-1]), words[-1])
+
+
+def expected_text(expected, accepted):
+    """How reports show a probe's expectation: ``delivered (archived or delivered)``, ``held or bounced``."""
+    words = [expected] if isinstance(expected, str) else list(expected)
+    if set(words) == set(accepted):
+        return _either(words)
+    return "%s (%s)" % (_either(words), _either(accepted))
 
 
 def _unknown_variables(names):
@@ -339,12 +386,13 @@ class _Checks:
     def __init__(self):
         self.items = []
 
-    def add(self, check_id, category, name, status, observed=None, limit=None, message="", observed_text=None, limit_text=None):
+    def add(self, check_id, category, name, status, observed=None, limit=None, message="", observed_text=None, limit_text=None,
+            **extra):
         self.items.append(dict(
             id=check_id, category=category, name=name, status=status, observed=observed, limit=limit,
             observed_text=observed_text if observed_text is not None else ("-" if observed is None else str(observed)),
             limit_text=limit_text if limit_text is not None else ("-" if limit is None else str(limit)),
-            message=message,
+            message=message, **extra
         ))
 
     def threshold(self, check_id, category, name, limit, variable, error, observe, limit_text=None):
@@ -473,27 +521,36 @@ def placeholder(account, now=None):
 
 
 def _probe_check(checks, probe, result):
+    """Passes when the newest match's status is one of the probe's accepted statuses (any case).
+
+    ``limit`` is the expected status, lowercased (a list when several were given),
+    ``accepted_statuses`` every status that passes, ``limit_text`` both in words, and
+    ``observed`` the newest match's status as Mimecast gave it.
+    """
     check_id, name = "probe:%s" % probe["name"], "Probe %s" % probe["name"]
     expected = probe["expected_status"]
+    accepted = probe.get("accepted_statuses") or expected_statuses(expected)[1]
+    wanted = expected_text(expected, accepted)
     data, error = _read(result)
     if result is None:
         error = "the probe was not run"
     if error:
-        checks.add(check_id, "probe", name, "error", limit=expected, message="could not track the probe message: %s" % error)
+        checks.add(check_id, "probe", name, "error", limit=expected, limit_text=wanted, accepted_statuses=accepted,
+                   message="could not track the probe message: %s" % error)
         return
     found = [item for item in data.get("tracked_emails") or [] if isinstance(item, dict)]
     if not found:
-        checks.add(check_id, "probe", name, "failed", observed=None, limit=expected, observed_text="not found",
-                   message="no message found for %s" % _probe_query(probe))
+        checks.add(check_id, "probe", name, "failed", observed=None, limit=expected, observed_text="not found", limit_text=wanted,
+                   accepted_statuses=accepted, message="no message found for %s; expected %s" % (_probe_query(probe), wanted))
         return
     # Mimecast lists the newest first, but do not rely on it: the most recent match is the probe message.
     newest = max(found, key=lambda item: parse_api_time(item.get("received")) or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc))
     status = str(newest.get("status") or "unknown")
-    passed = status.lower() == expected
-    several = " (newest of %d matches)" % len(found) if len(found) > 1 else ""
-    checks.add(check_id, "probe", name, "passed" if passed else "failed", observed=status, limit=expected,
-               message="%s%s, received %s, route %s; expected %s" % (
-                   status, several, newest.get("received") or "at an unknown time", newest.get("route") or "unknown", expected))
+    passed = status.strip().lower() in accepted
+    several = "newest of %d matches, " % len(found) if len(found) > 1 else ""
+    checks.add(check_id, "probe", name, "passed" if passed else "failed", observed=status, limit=expected, limit_text=wanted,
+               accepted_statuses=accepted, message="status %s, expected %s; %sreceived %s, route %s" % (
+                   status, wanted, several, newest.get("received") or "at an unknown time", newest.get("route") or "unknown"))
 
 
 def _probe_query(probe):

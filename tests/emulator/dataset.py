@@ -53,8 +53,19 @@ SUBJECTS = ("Invoice #{n} due", "Re: Q{q} budget review", "Your parcel {n} is on
             "Security alert for your account", "Lunch on Friday?", "Updated timesheet for week {q}",
             "Shared document: Q{q} forecast.xlsx", "Action required: verify your mailbox",
             "Re: Re: delivery schedule", "Out of office: back on Monday")
-PROCESSING_INFO = ("Remote server unavailable", "DNS lookup failure", "Queued", "Connection timed out",
-                   "451 4.7.1 Greylisted, please try again later", "Awaiting delivery")
+# Processing-queue `info` on live tenants is long free text; these sentences are illustrative.
+PROCESSING_INFO = (
+    "Remote server unavailable: the receiving server did not accept the connection "
+    "(421 4.3.2 Service not available, closing transmission channel). Delivery will be retried.",
+    "DNS lookup failure: no MX or A record could be found for the recipient domain. "
+    "Delivery will be retried until the message expires.",
+    "Queued for delivery: the message is waiting for a free connection to the next hop.",
+    "Connection timed out while sending the message body to the receiving server; "
+    "the message stays queued and will be retried.",
+    "Greylisted by the receiving server (451 4.7.1 Greylisted, please try again later). "
+    "Delivery will be retried at the next attempt time.",
+    "Awaiting delivery: the receiving server asked to slow down (452 4.5.3 Too many recipients).",
+)
 # (reason, reasonCode, policyInfo) triples seen on hold lists.
 HOLD_REASONS = (
     ("Attachment Protection", "default_inbound_attachment_protect_definition", "Default Inbound Attachment Protect Definition"),
@@ -64,7 +75,26 @@ HOLD_REASONS = (
     ("Malware Detected", "malware", "Anti-Virus Scanning"),
     ("Suspected Spam", "spam", "Greymail Detection"),
 )
-TRACK_STATUSES = ("delivered", "delivered", "delivered", "held", "bounced", "rejected", "processing", "archived")
+# Tracking statuses of the field and the `info` that goes with each. Most live accounts archive, so a
+# delivered message reads `archived`; `delivered` rarely shows, so the generator leaves it (and
+# `processing`) out, and a client that expects `delivered` finds out here.
+TRACK_STATUSES = ("archived",) * 6 + ("delivery", "held", "accepted", "bounced", "deferred", "rejected")
+TRACK_INFO = {
+    "archived": "Indexed and archived",
+    "delivery": "Delivery in progress",
+    "held": "Held for review",
+    "accepted": "Accepted for processing",
+    "bounced": "Bounced by the receiving server",
+    "deferred": "Delivery deferred, will retry",
+    "rejected": "Rejected by policy",
+}
+# Tracked emails' detectionLevel; often "" on live tenants.
+DETECTION_LEVELS = ("", "", "", "relaxed", "moderate", "aggressive")
+# How often a generated record lacks an optional key (or has it blank), as live answers do.
+ABSENT_LOCKED_UNTIL = 0.3      # processing: no lockedUntil
+ABSENT_ATTACHMENTS = 0.2       # tracked: no attachments
+BLANK_FROM_HDR_ADDRESS = 0.15  # tracked: fromHdr.emailAddress ""
+ABSENT_TO_HEADER = 0.3         # held: no toHeader
 
 
 def format_time(epoch):
@@ -178,7 +208,7 @@ def _processing_message(rng, now):
     created = now - rng.randint(60, int(6.5 * 86400))
     attempts = rng.randint(1, 9)
     next_attempt = now + rng.randint(60, 3600)
-    return {
+    message = {
         "id": _secure_id(rng),
         "fromEnv": sender,
         "fromHeader": dict(sender),
@@ -193,7 +223,11 @@ def _processing_message(rng, now):
         "created": format_time(created),
         "lockedUntil": format_time(next_attempt + 5400),
         "info": rng.choice(PROCESSING_INFO),
+        "priority": "normal",  # not on Mimecast's page, but on live answers
     }
+    if rng.random() < ABSENT_LOCKED_UNTIL:
+        del message["lockedUntil"]
+    return message
 
 
 def _held_message(rng, now, for_service_user):
@@ -203,7 +237,7 @@ def _held_message(rng, now, for_service_user):
         recipient = {"emailAddress": SERVICE_ADDRESS, "displayableName": "Mimecast API Service"}
     reason, code, policy = rng.choice(HOLD_REASONS)
     has_attachments = code in ("default_inbound_attachment_protect_definition", "malware") or rng.random() < 0.3
-    return {
+    message = {
         "id": _secure_id(rng),
         "reason": reason,
         "reasonId": reason.replace(" ", ""),
@@ -219,7 +253,12 @@ def _held_message(rng, now, for_service_user):
         "size": rng.randint(2000, 12000000),
         "dateReceived": format_time(now - rng.randint(60, 7 * 86400 - 3600)),
         "policyInfo": policy,
+        # A lookup key for searchBy senderIP only: the hold list never returns it (see search.HIDDEN_KEYS).
+        "senderIP": _ip(rng, route in ("internal", "outbound")),
     }
+    if rng.random() < ABSENT_TO_HEADER:
+        del message["toHeader"]
+    return message
 
 
 def _tracked_email(rng, now):
@@ -227,10 +266,12 @@ def _tracked_email(rng, now):
     sender, recipient = _parties(rng, route)
     recipients = [recipient] + [_person(rng, recipient["emailAddress"].split("@")[1]) for _i in range(rng.randint(0, 2))]
     received = now - rng.randint(60, 20 * 86400)
-    return {
+    status = rng.choice(TRACK_STATUSES)
+    message = {
         "id": _secure_id(rng),
+        # A lookup key for messageId searches only: trackedEmails never carry it (see search.HIDDEN_KEYS).
         "messageId": "<%012x@%s>" % (rng.getrandbits(48), sender["emailAddress"].split("@")[1]),
-        "status": rng.choice(TRACK_STATUSES),
+        "status": status,
         "received": format_time(received),
         "sent": format_time(received + rng.randint(1, 90)),
         "fromEnv": sender,
@@ -240,7 +281,16 @@ def _tracked_email(rng, now):
         "route": route,
         "senderIP": _ip(rng, route != "inbound"),
         "subject": _subject(rng),
+        # Not on Mimecast's page, on live answers.
+        "info": TRACK_INFO[status],
+        "spamScore": rng.randint(0, 20),
+        "detectionLevel": rng.choice(DETECTION_LEVELS),
     }
+    if rng.random() < ABSENT_ATTACHMENTS:
+        del message["attachments"]
+    if rng.random() < BLANK_FROM_HDR_ADDRESS:
+        message["fromHdr"]["emailAddress"] = ""
+    return message
 
 
 def generate(seed, held, processing, tracked, now):

@@ -6,7 +6,9 @@
 
 The emulator is seeded with tests/emulator/datasets/compliance.json and the role runs with the
 thresholds of compliance_thresholds.yml beside it: 6 checks pass and 5 fail. The expected
-tallies are computed from the dataset file, not copied from a run.
+tallies are computed from the dataset file, not copied from a run. The probe invoice-delivered
+tracks a message whose status is archived, as a delivered message shows on an account with
+archiving, and passes under the default expectation, delivered.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -37,6 +39,9 @@ REPORT_FILES = ["accounts/localhost.json", "accounts/localhost.junit.xml", "acco
 FAILING = ["Oldest held message", "Forbidden hold reasons", "Held for default_inbound_attachment_protect_definition",
            "Delivery attempts", "Probe outbound-canary"]
 PASSING = ["Held messages", "Held for spam", "Processing queue", "Oldest in processing", "Probe invoice-delivered", "Probe po-queued"]
+
+
+P = "mail_flow_compliance_"
 
 
 def thresholds():
@@ -114,10 +119,36 @@ def test_the_json_report_matches_the_seeded_data(single_account):
     checks = dict((check["name"], check) for check in report["checks"])
     assert sorted(name for name, check in checks.items() if check["status"] == "failed") == sorted(FAILING)
     assert checks["Forbidden hold reasons"]["observed"] == {"impersonation": 2}
-    assert checks["Probe outbound-canary"]["observed"] == "held"
+    tracked = dict((item["messageId"], item["status"]) for item in data["tracked"])
+    invoice = checks["Probe invoice-delivered"]
+    assert tracked["<invoice-2026-0412@fabrikam.com>"] == "archived"
+    assert (invoice["status"], invoice["observed"], invoice["limit"], invoice["accepted_statuses"]) == (
+        "passed", "archived", "delivered", ["archived", "delivered"])
+    assert invoice["limit_text"] == "delivered (archived or delivered)"
+    assert invoice["message"].startswith("status archived, expected delivered (archived or delivered); received ")
+    queued = checks["Probe po-queued"]
+    assert (queued["status"], queued["observed"], queued["limit"], queued["limit_text"]) == (
+        "passed", tracked["<po-5512@contoso.com>"], ["delivery", "deferred"], "delivery or deferred")
+    canary = checks["Probe outbound-canary"]
+    assert (canary["observed"], canary["limit_text"]) == ("held", "delivered (archived or delivered)")
+    assert canary["message"].startswith("status held, expected delivered (archived or delivered); newest of 2 matches, ")
     aggregate = json.loads(read(reports, "aggregate.json"))
     assert [item["account"] for item in aggregate["accounts"]] == ["localhost"]
     assert aggregate["accounts"][0]["checks"] == report["checks"]
+
+
+def test_the_reports_show_what_each_probe_expected_and_observed(single_account):
+    run, reports, _requests = single_account
+    rows = dict((cells[2], cells[3:]) for cells in (re.split(r"\s{2,}", line) for line in task(run, "Show the results")["msg"].splitlines()[2:13]))
+    assert rows["Probe invoice-delivered"] == ["archived", "delivered (archived or delivered)"]
+    assert rows["Probe po-queued"] == ["delivery", "delivery or deferred"]
+    assert rows["Probe outbound-canary"] == ["held", "delivered (archived or delivered)"]
+    assert "| :white_check_mark: pass | Probe invoice-delivered | archived | delivered (archived or delivered) | status archived" \
+        in read(reports, "accounts/localhost.md")
+    assert "<td>Probe po-queued</td><td>delivery</td><td>delivery or deferred</td>" in read(reports, "accounts/localhost.html")
+    root = ET.parse(os.path.join(str(reports), "accounts", "localhost.junit.xml")).getroot()
+    failure = root.find("testsuite/testcase[@name='Probe outbound-canary']/failure")
+    assert failure.text.startswith("observed: held\nlimit: delivered (archived or delivered)\nstatus held, expected delivered")
 
 
 def test_the_junit_report_has_a_testcase_per_check(single_account):
@@ -298,6 +329,38 @@ def test_two_accounts_with_their_own_credentials_in_parallel_with_an_aggregate(a
     assert table.startswith("Mail flow compliance FAILED: 2 accounts checked, 1 with failing checks")
 
 
+# ------------------------------------------------------------------ probe expectations
+
+def test_the_role_accepts_one_expected_status_or_a_list(ansible_playbook, tmp_path):
+    """The role's argument spec and its own checks take expected_status as a string or a list, in a real run."""
+    emulator = start_emulator("--dataset", DATASET)
+    invoice, canary = "<invoice-2026-0412@fabrikam.com>", dict(sender="canary@contoso.com", subject="Mail flow canary")
+    probes = [dict(name="default", message_id=invoice),
+              dict(canary, name="one-status", expected_status="held"),
+              dict(canary, name="a-list", expected_status=["held", "bounced"]),
+              dict(name="delivered-in-a-list", message_id=invoice, expected_status=["Delivered", "held"]),
+              dict(name="text-list", message_id=invoice, expected_status="held,bounced")]
+    off = dict((P + name, None) for name in ("max_held", "max_held_age", "max_processing", "max_attempts", "max_processing_age"))
+    try:
+        run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(emulator, "v2"), extra_vars=dict(
+            off, mail_flow_compliance_probes=probes, mail_flow_compliance_report_dir=str(tmp_path),
+            mail_flow_compliance_report_formats=["json"], mail_flow_compliance_fail_on_violation=False))
+    finally:
+        stop_emulator(emulator)
+    assert run.rc == 0, run
+    report = json.loads(read(tmp_path, "accounts/localhost.json"))
+    checks = [(check["name"], check["status"], check["observed"], check["limit"], check["accepted_statuses"], check["limit_text"])
+              for check in report["checks"] if check["category"] == "probe"]
+    assert checks == [
+        ("Probe default", "passed", "archived", "delivered", ["archived", "delivered"], "delivered (archived or delivered)"),
+        ("Probe one-status", "passed", "held", "held", ["held"], "held"),
+        ("Probe a-list", "passed", "held", ["held", "bounced"], ["held", "bounced"], "held or bounced"),
+        ("Probe delivered-in-a-list", "passed", "archived", ["delivered", "held"], ["archived", "delivered", "held"],
+         "delivered or held (archived, delivered or held)"),
+        ("Probe text-list", "failed", "archived", ["held", "bounced"], ["held", "bounced"], "held or bounced"),
+    ]
+
+
 # ------------------------------------------------------------------ bad input
 
 @pytest.mark.parametrize("variables, words", [
@@ -309,7 +372,12 @@ def test_two_accounts_with_their_own_credentials_in_parallel_with_an_aggregate(a
      "mail_flow_compliance_max_held_age 'a day' is not an age; give an age such as 30m, 24h, 2d or 1w"),
     ({"mail_flow_compliance_max_hled": 5},
      "unknown variable mail_flow_compliance_max_hled; did you mean mail_flow_compliance_max_held?"),
-], ids=["negative-threshold", "unknown-format", "unreadable-age", "misspelt-name"])
+    ({"mail_flow_compliance_probes": [{"message_id": "<a@b>"}, {"message_id": "<c@d>", "expected_status": []}]},
+     "mail_flow_compliance_probes[1].expected_status is empty; give a tracking status such as delivered, held or bounced"),
+    ({"mail_flow_compliance_probes": [{"message_id": "<a@b>", "expected_status": ["held", 3]}]},
+     "mail_flow_compliance_probes[0].expected_status must list non-empty strings, each a tracking status such as delivered, held or "
+     "bounced; not 3"),
+], ids=["negative-threshold", "unknown-format", "unreadable-age", "misspelt-name", "empty-expected-status", "non-string-status"])
 def test_bad_role_input_fails_before_any_api_call(fresh_emulator, ansible_playbook, tmp_path, variables, words):
     reports = tmp_path / "reports"
     run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(fresh_emulator, "v2"),

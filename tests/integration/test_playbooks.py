@@ -103,7 +103,7 @@ def test_track_message_by_id_prints_route_and_status(fresh_seeded, ansible_playb
     assert run.rc == 0, run
     lines = message(run, "Print the route and status of each message found").splitlines()
     assert lines[0] == "FOUND 1:"
-    assert lines[1].split()[:3] == ["DELIVERED", "route", "inbound"]
+    assert lines[1].split()[:3] == ["ARCHIVED", "route", "inbound"]
     assert lines[2].strip() == "from billing@fabrikam.com to ana.silva@contoso.com"
     search = fresh_seeded.api_requests()[0]["body"]["data"][0]
     assert search == {"messageId": "<invoice-2026-0412@fabrikam.com>",

@@ -34,6 +34,26 @@ def test_the_three_filters_chain():
     assert [item["account"] for item in aggregate["accounts"]] == ["acme", "globex"]
 
 
+def test_probe_expectations_chain_through_the_filters():
+    given = {"mail_flow_compliance_account": "acme", "mail_flow_compliance_report_dir": "/tmp/r", "mail_flow_compliance_report_formats": [],
+             "mail_flow_compliance_fail_on_violation": True,
+             "mail_flow_compliance_probes": [{"name": "invoice", "message_id": "<i@x>"},
+                                             {"name": "quarantine", "sender": "eicar@x", "expected_status": ["held", "bounced"]}]}
+    bad = dict(given, mail_flow_compliance_probes=given["mail_flow_compliance_probes"] + [{"message_id": "<b@x>", "expected_status": []}])
+    assert compliance_settings.compliance_settings(bad)["errors"] == [
+        "mail_flow_compliance_probes[2].expected_status is empty; give a tracking status such as delivered, held or bounced, or a list of them"]
+    checked = compliance_settings.compliance_settings(given)
+    assert checked["errors"] == []
+    probes = checked["settings"]["probes"]
+    found = [dict(item=probes[0], count=1, tracked_emails=[dict(status="archived", received="2026-05-04T11:00:00+0000")], summary={}),
+             dict(item=probes[1], count=1, tracked_emails=[dict(status="delivered", received="2026-05-04T11:00:00+0000")], summary={})]
+    report = compliance_evaluate.compliance_evaluate(checked["settings"], probes=found)
+    assert [(check["status"], check["observed"], check["limit_text"]) for check in report["checks"] if check["category"] == "probe"] == [
+        ("passed", "archived", "delivered (archived or delivered)"), ("failed", "delivered", "held or bounced")]
+    assert report["failing"] == ["Probe quarantine (status delivered, expected held or bounced; received 2026-05-04T11:00:00+0000, "
+                                 "route unknown)"]
+
+
 @pytest.mark.parametrize("call, words", [
     (lambda: compliance_settings.compliance_settings(["not", "a", "dict"]), "expects a dict of the role's variables"),
     (lambda: compliance_evaluate.compliance_evaluate({}), "expects the settings returned by"),

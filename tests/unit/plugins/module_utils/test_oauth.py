@@ -134,6 +134,33 @@ def test_token_endpoint_401_never_reports_the_echoed_secret():
     assert err.hint.startswith("check client_id and client_secret")
 
 
+@pytest.mark.parametrize("status", [400, 401, 200])
+def test_token_failure_in_mimecast_flat_shape_names_the_code_never_the_message(status):
+    # API 2.0 token failures may come in Mimecast's own shape; its message may repeat what was sent.
+    echo = "client_id %s client_secret %s not recognised" % ("test-client-id-0a1b", CLIENT_SECRET)
+    body = {"meta": {"status": status}, "fail": [{"code": "InvalidClientIdentifier", "message": echo}]}
+    transport = FakeTransport([page([])], [Answer(status, body, headers={"x-request-id": "rid-flat"})])
+    with pytest.raises(MimecastAuthenticationError) as caught:
+        run_query(make_client(v2_settings(), transport))
+    err = caught.value
+    failed = err.to_fail_json()
+    assert str(err).startswith("Mimecast refused the API 2.0 credentials (HTTP %d; InvalidClientIdentifier; request id rid-flat)" % status)
+    assert failed["mimecast_errors"] == [dict(code="InvalidClientIdentifier", message="", retryable=False)]
+    assert "client_id" in err.hint
+    for leaked in (CLIENT_SECRET, "test-client-id-0a1b", "not recognised"):
+        assert leaked not in json.dumps(failed)
+    assert transport.api_requests == []
+    assert len(transport.token_requests) == 1
+
+
+def test_token_failure_with_both_shapes_names_both_codes():
+    body = {"error": "invalid_client", "fail": [{"code": "InvalidClientIdentifier"}, {"code": {"nested": "x"}}, "text"]}
+    transport = FakeTransport([], [Answer(401, body)])
+    with pytest.raises(MimecastAuthenticationError) as caught:
+        run_query(make_client(v2_settings(), transport))
+    assert [error["code"] for error in caught.value.to_fail_json()["mimecast_errors"]] == ["invalid_client", "InvalidClientIdentifier"]
+
+
 def test_token_endpoint_404_names_the_url_not_the_credentials():
     transport = FakeTransport([], [Answer(404, text="<h1>Not Found</h1>")])
     with pytest.raises(MimecastApiError) as caught:
@@ -164,7 +191,9 @@ def test_token_endpoint_server_errors_exhausted():
     assert transport.api_requests == []
 
 
-@pytest.mark.parametrize("answer", [Answer(200, {"token_type": "Bearer"}), Answer(200, text="<html>login</html>"), Answer(200, {"access_token": ""})])
+@pytest.mark.parametrize("answer", [Answer(200, {"token_type": "Bearer"}), Answer(200, text="<html>login</html>"), Answer(200, {"access_token": ""}),
+                                    Answer(200, {"access_token": {"value": "x"}}), Answer(200, ["access_token"]),
+                                    Answer(200, text="[" * 100000)])
 def test_token_answer_without_a_token_is_a_response_error(answer):
     transport = FakeTransport([], [answer])
     with pytest.raises(MimecastResponseError) as caught:

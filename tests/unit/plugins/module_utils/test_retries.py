@@ -10,7 +10,8 @@ __metaclass__ = type
 import pytest
 import requests
 
-from ansible_collections.mimecast.gateway.plugins.module_utils.client import ENDPOINT_PERMISSIONS, Backoff
+from ansible_collections.mimecast.gateway.plugins.module_utils._backoff import Backoff
+from ansible_collections.mimecast.gateway.plugins.module_utils.client import ENDPOINT_PERMISSIONS
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
     MimecastApiError,
     MimecastAuthenticationError,
@@ -115,6 +116,16 @@ def test_429_takes_the_longer_of_both_headers():
         [Answer(429, text="", headers={"Retry-After": "3", "X-RateLimit-Reset": "500"}), OK], rand=lambda: 0.0)
     assert outcome.status == 200
     assert clock.sleeps == [pytest.approx(3.0)]
+    assert len(transport.api_requests) == 2
+
+
+@pytest.mark.parametrize("headers", [{"X-Mimecast-RateLimit-Reset": "1500"}, {"x-mimecast-ratelimit-reset": "1500"},
+                                     {"X-Mimecast-RateLimit-Reset": "1500", "X-RateLimit-Reset": "200"}])
+def test_429_waits_for_the_vendor_prefixed_reset_header_in_milliseconds(headers):
+    # Some deployments name the header X-Mimecast-RateLimit-Reset; the longer of the two resets wins.
+    transport, clock, outcome = v2_call([Answer(429, {"fail": []}, headers=headers), OK], rand=lambda: 0.0)
+    assert outcome.status == 200
+    assert clock.sleeps == [pytest.approx(1.5)]
     assert len(transport.api_requests) == 2
 
 

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, mimecast.gateway contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""API 1.0 request signing, against the known-answer vector of FACTS.md."""
+"""API 1.0 request signing, against the known-answer vector of docs/mimecast-api.md."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -13,8 +13,8 @@ import uuid
 
 import pytest
 
-from ansible_collections.mimecast.gateway.plugins.module_utils import client as client_module
-from ansible_collections.mimecast.gateway.plugins.module_utils.client import ApiV1Signer, mc_date, sign_v1
+from ansible_collections.mimecast.gateway.plugins.module_utils import _auth as auth_module
+from ansible_collections.mimecast.gateway.plugins.module_utils._auth import ApiV1Signer, mc_date, sign_v1
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import ConnectionSettings
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     ACCESS_KEY,
@@ -42,7 +42,7 @@ VECTOR_AUTHORIZATION = "MC AccessKey:" + VECTOR_SIGNATURE
 
 @pytest.fixture
 def fixed_uuid(monkeypatch):
-    monkeypatch.setattr(client_module.uuid, "uuid4", lambda: uuid.UUID(VECTOR_REQ_ID))
+    monkeypatch.setattr(auth_module.uuid, "uuid4", lambda: uuid.UUID(VECTOR_REQ_ID))
 
 
 def test_sign_v1_known_answer():
