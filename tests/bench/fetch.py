@@ -34,7 +34,7 @@ HOLD_QUERY = {"admin": True}
 
 
 def api_v1_headers(credentials, path):
-    """Fresh API 1.0 headers for one request (see FACTS.md: HMAC-SHA1 over date:req-id:path:app-key)."""
+    """Fresh API 1.0 headers for one request (docs/mimecast-api.md, "API 1.0 request signing": HMAC-SHA1 over date:req-id:path:app-key)."""
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S UTC")
     request_id = str(uuid.uuid4())
     data = ":".join([date, request_id, path, credentials["MIMECAST_APP_KEY"]]).encode("utf-8")
