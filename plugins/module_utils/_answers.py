@@ -182,6 +182,14 @@ def token_hint(codes):
             "is an API 2.0 host")
 
 
+def per_item_failures(body, codes):
+    """True when ``fail`` reports items one by one (each entry has its ``key``) and none refuses the caller."""
+    fail = body.get("fail") if isinstance(body, dict) else None
+    if not isinstance(fail, list) or not fail or not isinstance(body.get("data"), list):
+        return False
+    return all(isinstance(entry, dict) and "key" in entry for entry in fail) and not is_auth_failure(200, codes)
+
+
 def is_auth_failure(status, codes):
     return status in (401, 403, 418) or bool(codes & set([
         "err_xdk_invalid_signature", "err_xdk_binding_expired", "err_developer_key", "app_forbidden",

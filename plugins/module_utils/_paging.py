@@ -21,11 +21,12 @@ class Pages:
     answer it could not shape (``answer_error``).
     """
 
-    def __init__(self, client, path, data, items_key, page_size, max_results):
+    def __init__(self, client, endpoint, data, page_size, max_results):
         self.client = client
-        self.path = path
+        self.endpoint = endpoint
+        self.path = endpoint.path
         self.data = data
-        self.items_key = items_key
+        self.items_key = endpoint.items_key
         self.page_size = page_size
         self.max_results = max_results
         self.truncated = False
@@ -41,7 +42,7 @@ class Pages:
             pagination = {"pageSize": page_size}
             if token is not None:
                 pagination["pageToken"] = token
-            self.response = self.client.post(self.path, {"meta": {"pagination": pagination}, "data": [self.data]})
+            self.response = self.client.post(self.endpoint, {"meta": {"pagination": pagination}, "data": [self.data]})
             self.pages += 1
             items = self._items(self.response)
             try:

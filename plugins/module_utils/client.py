@@ -23,6 +23,7 @@ from ansible_collections.mimecast.gateway.plugins.module_utils._answers import (
     is_auth_failure,
     normalise_fail,
     parse_json,
+    per_item_failures,
     rate_limit_floor,
     root_cause,
     to_seconds,
@@ -38,6 +39,7 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
     MimecastApiError,
     MimecastAuthenticationError,
     MimecastError,
+    MimecastOutcomeUnknown,
     MimecastResponseError,
     MimecastTransportError,
 )
@@ -45,9 +47,11 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
+    from urllib3.exceptions import ConnectTimeoutError
     HAS_REQUESTS = True
 except ImportError:  # pragma: no cover - exercised only where requests is absent
     requests = None
+    ConnectTimeoutError = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
@@ -55,13 +59,6 @@ except ImportError:  # pragma: no cover - exercised only where requests is absen
 COLLECTION_VERSION = "1.0.0"
 USER_AGENT = "mimecast.gateway/%s" % COLLECTION_VERSION
 TOKEN_PATH = "/oauth/token"
-
-# What Mimecast's role model calls the permission each endpoint needs.
-ENDPOINT_PERMISSIONS = {
-    "/api/gateway/find-processing-messages": "Monitoring | Processing | Read",
-    "/api/message-finder/search": "Gateway | Tracking | Read",
-    "/api/gateway/get-hold-message-list": "Account | Dashboard | Read",
-}
 
 # Statuses never retried (one token refresh aside): the same request would fail the same way.
 NOT_RETRIED = frozenset([400, 401, 403, 404, 405, 409, 418])
@@ -118,6 +115,10 @@ class MimecastClient:
     def __exit__(self, *exc_info):
         self.close()
 
+    def sleep(self, seconds):
+        """Wait, on the client's clock (a fake one in tests)."""
+        self._sleep(seconds)
+
     @property
     def _secrets(self):
         secrets = list(self.settings.secrets)
@@ -128,15 +129,22 @@ class MimecastClient:
 
     # -- one call, with retries ------------------------------------------------------------
 
-    def post(self, path, body):
-        """POST a JSON body to an API path; return a Response, or raise MimecastError."""
+    def post(self, endpoint, body):
+        """POST a JSON body to an Endpoint; return a Response, or raise MimecastError.
+
+        A read is tried again whenever another attempt may help. A call that changes state is tried
+        again only when it certainly was not applied (a 429, a connection never made, an expired
+        token); when its answer is lost it raises MimecastOutcomeUnknown for the caller to check what
+        happened, and its per-item ``fail`` entries come back in the Response instead of failing it.
+        """
         payload = json.dumps(body, separators=(",", ":"))
         try:
-            return self._with_retries(path, lambda: self._api_attempt(path, payload))
+            return self._with_retries(endpoint.path, lambda: self._api_attempt(endpoint, payload),
+                                      changes_state=endpoint.changes_state)
         except MimecastError as err:
             raise err.redact(self._secrets)
 
-    def _with_retries(self, path, attempt_once):
+    def _with_retries(self, path, attempt_once, changes_state=False):
         started = self._monotonic()
         attempts = retries_done = 0
         waited = 0.0
@@ -154,6 +162,8 @@ class MimecastClient:
                 self.auth.refresh()
                 continue
             except _Retryable as retry:
+                if changes_state and retry.maybe_applied:
+                    raise self._final(_outcome_unknown(retry.error), attempts, started)
                 wait = self.backoff.delay(retries_done, waited, retry.floor)
                 if wait is None:
                     if retries_done < self.backoff.retries:
@@ -164,10 +174,12 @@ class MimecastClient:
                 waited += wait
                 retries_done += 1
             except MimecastError as error:
+                if changes_state and isinstance(error, MimecastResponseError) and error.path == path:
+                    error = _outcome_unknown(error)  # an answer that cannot be read may hide an applied action
                 # Not retried: still say how many attempts were made (a nested token fetch already has).
                 if error.attempts is None:
                     self._final(error, attempts, started)
-                raise
+                raise error
 
     def _final(self, error, attempts, started, hint=None):
         error.attempts = attempts
@@ -187,7 +199,8 @@ class MimecastClient:
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             raise _Retryable(MimecastTransportError(
                 "No answer from %s: %s" % (url, root_cause(exc)), path=path,
-                hint="check base_url/region, proxy settings and network access to Mimecast"))
+                hint="check base_url/region, proxy settings and network access to Mimecast"),
+                maybe_applied=not _never_connected(exc))
         except requests.exceptions.ChunkedEncodingError as exc:
             raise _Retryable(MimecastTransportError(
                 "The connection to %s broke while the answer arrived: %s" % (url, root_cause(exc)), path=path,
@@ -195,7 +208,8 @@ class MimecastClient:
         except requests.exceptions.RequestException as exc:
             raise MimecastTransportError("Request to %s failed: %s" % (url, root_cause(exc)), path=path)
 
-    def _api_attempt(self, path, payload):
+    def _api_attempt(self, endpoint, payload):
+        path = endpoint.path
         headers = self.auth.headers(path)
         headers["Content-Type"] = "application/json"
         sent_id = headers.get("x-mc-req-id")
@@ -218,10 +232,13 @@ class MimecastClient:
                     "Mimecast's answer to %s has no data list" % path, status=status, request_id=request_id, path=path)
             return Response(status, response.headers, body, request_id)
 
+        if status == 200 and errors and endpoint.changes_state and per_item_failures(body, codes):
+            return Response(status, response.headers, body, request_id)  # the caller reads each item's outcome
+
         if status == 200 and errors:
             cls = MimecastAuthenticationError if is_auth_failure(status, codes) else MimecastApiError
             error = cls("Mimecast reported a failure for %s" % path, status=status, errors=errors,
-                        request_id=request_id, path=path, hint=self._hint(path, status, codes))
+                        request_id=request_id, path=path, hint=self._hint(endpoint, status, codes))
             if error.retryable:
                 raise _Retryable(error)
             raise error
@@ -231,10 +248,11 @@ class MimecastClient:
                 "Mimecast's answer to %s is not valid JSON (%s): %s" % (path, parse_error, snippet(response.text)),
                 status=status, request_id=request_id, path=path)
 
-        return self._http_error(path, status, response, errors, codes, request_id)
+        return self._http_error(endpoint, status, response, errors, codes, request_id)
 
-    def _http_error(self, path, status, response, errors, codes, request_id):
-        hint = self._hint(path, status, codes)
+    def _http_error(self, endpoint, status, response, errors, codes, request_id):
+        path = endpoint.path
+        hint = self._hint(endpoint, status, codes)
         detail = "" if errors else ": %s" % snippet(response.text) if response.text else ""
         if is_auth_failure(status, codes):
             raise MimecastAuthenticationError(
@@ -243,13 +261,13 @@ class MimecastClient:
         error = MimecastApiError("Mimecast answered HTTP %d for %s%s" % (status, path, detail), status=status,
                                  errors=errors, request_id=request_id, path=path, hint=hint)
         if status == 429:
-            raise _Retryable(error, floor=rate_limit_floor(response))
+            raise _Retryable(error, floor=rate_limit_floor(response), maybe_applied=False)
         if status >= 500 or status == 408 or (status not in NOT_RETRIED and error.retryable):
             raise _Retryable(error)
         raise error
 
-    def _hint(self, path, status, codes):
-        permission = ENDPOINT_PERMISSIONS.get(path)
+    def _hint(self, endpoint, status, codes):
+        path = endpoint.path
         if any("invalid_signature" in code for code in codes):
             return ("Mimecast rejected the request signature: check access_key, secret_key and app_key, that they "
                     "belong to this region (region/base_url), and that this host's clock is right (x-mc-date must be "
@@ -262,7 +280,7 @@ class MimecastClient:
                     "and that region/base_url is the region where the application was registered")
         if "app_forbidden" in codes or status == 403:
             return ("the API application or its user lacks a role or product; %s needs the %s permission"
-                    % (path, permission or "a suitable"))
+                    % (path, endpoint.permission))
         if codes & set(["token_verification_failed", "Unauthorized Request", "invalid_client"]) or (
                 status == 401 and self.settings.scheme == API_V2):
             return "check client_id and client_secret, and that the API 2.0 application is enabled"
@@ -312,20 +330,49 @@ class MimecastClient:
 
     # -- pagination ------------------------------------------------------------------------
 
-    def paginate(self, path, data, items_key=None, page_size=None, max_results=None):
-        """Iterate over the result pages of one query; see Pages."""
-        return Pages(self, path, data, items_key,
-                     page_size or self.settings.page_size,
+    def paginate(self, endpoint, data, page_size=None, max_results=None):
+        """Iterate over the result pages of one query of a read Endpoint; see Pages."""
+        return Pages(self, endpoint, data, page_size or self.settings.page_size,
                      max_results if max_results is not None else self.settings.max_results)
 
 
-class _Retryable(Exception):
-    """Internal: this attempt failed in a way that another attempt may fix."""
+def _never_connected(exc):
+    """True when a request cannot have reached the server: the connection itself was never made."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc
+    for _depth in range(6):
+        # urllib3's NewConnectionError (refused, no route, unknown name) is a ConnectTimeoutError.
+        if isinstance(reason, ConnectTimeoutError):
+            return True
+        inner = getattr(reason, "reason", None)
+        if not isinstance(inner, BaseException) and reason.args and isinstance(reason.args[0], BaseException):
+            inner = reason.args[0]
+        if not isinstance(inner, BaseException) or inner is reason:
+            return False
+        reason = inner
+    return False
 
-    def __init__(self, error, floor=None):
+
+def _outcome_unknown(error):
+    """The same failure, as the answer to a call that changes state: it may have been applied."""
+    return MimecastOutcomeUnknown(
+        "%s; the call may have been applied" % error.message, status=error.status, errors=error.errors,
+        request_id=error.request_id, path=error.path, hint=error.hint)
+
+
+class _Retryable(Exception):
+    """Internal: this attempt failed in a way that another attempt may fix.
+
+    ``maybe_applied`` is False only when the server certainly did nothing (a 429, a connection
+    never made): only then may a call that changes state be sent again.
+    """
+
+    def __init__(self, error, floor=None, maybe_applied=True):
         super(_Retryable, self).__init__(str(error))
         self.error = error
         self.floor = floor
+        self.maybe_applied = maybe_applied
 
 
 class _TokenExpired(Exception):

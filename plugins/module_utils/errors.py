@@ -21,7 +21,7 @@ class MimecastError(Exception):
     """Base class: anything that stops a module from returning a result."""
 
     def __init__(self, message, status=None, errors=None, request_id=None, hint=None,
-                 attempts=None, elapsed=None, option=None, path=None):
+                 attempts=None, elapsed=None, option=None, path=None, facts=None):
         super(MimecastError, self).__init__(message)
         self.message = message
         self.status = status
@@ -33,6 +33,8 @@ class MimecastError(Exception):
         self.elapsed = elapsed
         self.option = option
         self.path = path
+        # Results a module still returns with the failure (what an action did before part of it failed).
+        self.facts = dict(facts or {})
         self._secrets = ()
 
     @property
@@ -78,7 +80,8 @@ class MimecastError(Exception):
 
     def to_fail_json(self):
         """Keyword arguments for AnsibleModule.fail_json()."""
-        result = dict(msg=str(self), error_type=type(self).__name__)
+        result = dict(self.facts)
+        result.update(msg=str(self), error_type=type(self).__name__)
         if self.status is not None:
             result["http_status"] = self.status
         if self.errors:
@@ -118,3 +121,11 @@ class MimecastTransportError(MimecastError):
 
 class MimecastResponseError(MimecastError):
     """An answer arrived but cannot be trusted: not JSON, no ``data``, a looping page token."""
+
+
+class MimecastOutcomeUnknown(MimecastError):
+    """A call that changes state was sent, but its answer was lost (dropped, timed out, 5xx, unreadable).
+
+    Mimecast may or may not have applied it. The client never repeats such a call itself: the caller
+    checks what happened (for held messages: whether they are still held) and acts only on what is left.
+    """

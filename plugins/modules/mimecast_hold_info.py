@@ -232,11 +232,12 @@ summary:
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
-from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, ip_address_text, new_module, search_by
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import HOLD_LIST
+from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module
+from ansible_collections.mimecast.gateway.plugins.module_utils.options import ip_address_text, search_by
 from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
 
 
-PATH = "/api/gateway/get-hold-message-list"
 FIELD_TYPES = dict(has_attachments="bool", size="int")
 
 # The top-level keys of each returned item: the choices of the fields option. Mimecast's page
@@ -276,7 +277,7 @@ def build_request(params, now=None):
 
 
 def run(module, client):
-    pages = client.paginate(PATH, build_request(module.params))
+    pages = client.paginate(HOLD_LIST, build_request(module.params))
     summary = Summary(dict(by_route="route", by_reason_code="reason_code"), oldest_field="date_received")
     items, facts = collect(pages, FIELD_TYPES, summary, fields=module.params["fields"],
                            summary_only=module.params["summary_only"])

@@ -236,11 +236,12 @@ summary:
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
-from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, new_module, require_text, search_by
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import PROCESSING_QUEUE
+from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module
+from ansible_collections.mimecast.gateway.plugins.module_utils.options import require_text, search_by
 from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
 
 
-PATH = "/api/gateway/find-processing-messages"
 FIELD_TYPES = dict(attachment="bool", size="int", attempts="int")
 
 # The top-level keys of each returned item: the choices of the fields option. The documented
@@ -288,7 +289,7 @@ def build_request(params, now=None):
 
 
 def run(module, client):
-    pages = client.paginate(PATH, build_request(module.params), items_key="messages")
+    pages = client.paginate(PROCESSING_QUEUE, build_request(module.params))
     summary = Summary(dict(by_route="routing", by_info="info"), oldest_field="created")
     items, facts = collect(pages, FIELD_TYPES, summary, fields=module.params["fields"],
                            summary_only=module.params["summary_only"])

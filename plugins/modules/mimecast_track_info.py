@@ -225,12 +225,13 @@ summary:
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import MESSAGE_TRACKING
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
-from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, ip_address_text, new_module, require_text
+from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module
+from ansible_collections.mimecast.gateway.plugins.module_utils.options import ip_address_text, require_text
 from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
 
 
-PATH = "/api/message-finder/search"
 FIELD_TYPES = dict(attachments="bool", spam_score="int")
 # Option name -> key inside advancedTrackAndTraceOptions (note Mimecast's casing of senderIP).
 ADVANCED_OPTIONS = dict(sender="from", recipient="to", subject="subject", sender_ip="senderIP")
@@ -282,7 +283,7 @@ def build_request(params, now=None):
 
 
 def run(module, client):
-    pages = client.paginate(PATH, build_request(module.params), items_key="trackedEmails")
+    pages = client.paginate(MESSAGE_TRACKING, build_request(module.params))
     summary = Summary(dict(by_route="route", by_status="status"))
     items, facts = collect(pages, FIELD_TYPES, summary, fields=module.params["fields"],
                            summary_only=module.params["summary_only"])

@@ -5,7 +5,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 # The control API under /_emulator/ (no auth, JSON), through which tests load data, change
-# the config, inject faults and read the request log. See README.md for every endpoint.
+# the config, inject faults and read the request and action logs. See README.md for every endpoint.
 
 import json
 import time
@@ -58,6 +58,9 @@ def answer_control(emulator, method, path, raw):
         ("DELETE", "faults"): lambda: _clear(emulator, "faults"),
         ("GET", "requests"): lambda: _snapshot(emulator, "requests"),
         ("DELETE", "requests"): lambda: _clear(emulator, "requests"),
+        # Every release/reject applied, in order, so tests can tell how often a client really acted.
+        ("GET", "actions"): lambda: _snapshot(emulator, "actions"),
+        ("DELETE", "actions"): lambda: _clear(emulator, "actions"),
         ("POST", "expire-tokens"): lambda: {"ok": True, "expired": emulator.auth.expire_all()},
         # Test-only: the bearer tokens issued since the last reset, oldest first, so tests can
         # check that none of them ever appears in a module's output.

@@ -17,9 +17,13 @@ FAULT_KINDS = ("status", "rate_limit", "drop", "delay", "fail", "token_expired",
 # Kinds that replace the answer outright (before authentication is even looked at);
 # delay, repeat_token and empty_page_with_next modify a normal answer instead.
 REPLACING_FAULTS = ("status", "rate_limit", "fail", "token_expired", "bad_json", "not_json", "no_data")
+# Kinds that may take `apply: true`: the request is answered (a release or reject applied) and
+# then the answer is lost or garbled, the case where a retry may act twice. A 429 never applies,
+# and a delay already applies at once and answers late.
+APPLYING_FAULTS = ("drop", "status", "bad_json", "not_json")
 FAULT_DEFAULTS = {"path": "*", "count": 1, "after": 0, "every": 1, "status": 500, "html": False,
                   "reset_ms": 1000, "retry_after": None, "delay_ms": 1000, "code": None,
-                  "message": None, "retryable": False, "token": None}
+                  "message": None, "retryable": False, "token": None, "apply": False}
 
 
 def check_rule(rule):
@@ -38,6 +42,12 @@ def check_rule(rule):
             raise ValueError("fault '%s' must be an integer >= %d" % (name, low))
     if not isinstance(merged["path"], str):
         raise ValueError("fault 'path' must be a string")
+    if not isinstance(merged["apply"], bool):
+        raise ValueError("fault 'apply' must be true or false")
+    if merged["apply"] and merged["kind"] not in APPLYING_FAULTS:
+        why = "a delay applies the action anyway and answers late" if merged["kind"] == "delay" else \
+            "a %s answer never follows an applied action" % merged["kind"]
+        raise ValueError("fault 'apply' goes only with kind %s (%s)" % (", ".join(APPLYING_FAULTS), why))
     merged.update(seen=0, fired=0)
     return merged
 

@@ -4,8 +4,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-# A local stand-in for the three read-only Mimecast endpoints the collection uses,
-# plus the API 2.0 token endpoint and a small control API for tests.
+# A local stand-in for the three read-only Mimecast endpoints the collection uses, the two
+# that release and reject held messages, the API 2.0 token endpoint and a small control API for tests.
 #
 # The point is to be at least as strict as the real service wherever a client
 # can get it wrong (signing, date formats, camelCase pagination keys, the
@@ -18,8 +18,9 @@ __metaclass__ = type
 # This file is the HTTP server and the command line; the emulator's parts sit beside it:
 # protocol.py (paths, limits, the answer envelope), auth.py (tokens and signatures),
 # validation.py (requests), search.py (records and endpoints), pagination.py (pages and
-# their shapes), faults.py (fault injection), control.py (/_emulator/), state.py (the
-# state and how one request is answered) and dataset.py (generated and loaded records).
+# their shapes), actions.py (releasing and rejecting held messages), faults.py (fault
+# injection), control.py (/_emulator/), state.py (the state and how one request is
+# answered) and dataset.py (generated and loaded records).
 
 import argparse
 import os

@@ -13,7 +13,11 @@ TOKEN_PATH = "/oauth/token"
 PROCESSING_PATH = "/api/gateway/find-processing-messages"
 TRACKING_PATH = "/api/message-finder/search"
 HOLD_PATH = "/api/gateway/get-hold-message-list"
-API_PATHS = (PROCESSING_PATH, TRACKING_PATH, HOLD_PATH)
+RELEASE_PATH = "/api/gateway/hold-release"
+REJECT_PATH = "/api/gateway/hold-reject"
+LIST_PATHS = (PROCESSING_PATH, TRACKING_PATH, HOLD_PATH)
+ACTION_PATHS = (RELEASE_PATH, REJECT_PATH)  # the endpoints that change state: see actions.py
+API_PATHS = LIST_PATHS + ACTION_PATHS
 CONTROL_PREFIX = "/_emulator/"
 
 DEFAULT_PAGE_SIZE = 25         # what a client gets when it sends no (or snake_case) page size

@@ -5,7 +5,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 # The emulator's state and how it answers one request: data, config, faults, the request
-# log, tokens and page tokens, all behind one lock. The HTTP handler only moves bytes.
+# and action logs, tokens and page tokens, all behind one lock. The HTTP handler only moves bytes.
 
 import json
 import threading
@@ -14,9 +14,10 @@ from urllib.parse import parse_qs
 
 try:
     from . import dataset, faults, pagination
+    from .actions import answer_action
     from .auth import CLIENT_ID, CLIENT_SECRET, ACCESS_KEY, SECRET_KEY, APP_ID, APP_KEY, TOKEN_LIFETIME, Authenticator
     from .control import CONFIG_KEYS, answer_control, check_config
-    from .protocol import (API_PATHS, DEFAULT_PAGE_SIZE, FIELD_MAX_PAGE_SIZE, RATE_LIMIT, RATE_WINDOW,
+    from .protocol import (ACTION_PATHS, API_PATHS, DEFAULT_PAGE_SIZE, FIELD_MAX_PAGE_SIZE, RATE_LIMIT, RATE_WINDOW,
                            TOKEN_PATH, ApiError, bad_request, json_reply, parse_json, request_item)
     from .search import ENDPOINTS, public_view
     from .validation import validate_pagination
@@ -24,9 +25,10 @@ except ImportError:  # run as a script: the script's own directory is on sys.pat
     import dataset
     import faults
     import pagination
+    from actions import answer_action
     from auth import CLIENT_ID, CLIENT_SECRET, ACCESS_KEY, SECRET_KEY, APP_ID, APP_KEY, TOKEN_LIFETIME, Authenticator
     from control import CONFIG_KEYS, answer_control, check_config
-    from protocol import (API_PATHS, DEFAULT_PAGE_SIZE, FIELD_MAX_PAGE_SIZE, RATE_LIMIT, RATE_WINDOW,
+    from protocol import (ACTION_PATHS, API_PATHS, DEFAULT_PAGE_SIZE, FIELD_MAX_PAGE_SIZE, RATE_LIMIT, RATE_WINDOW,
                           TOKEN_PATH, ApiError, bad_request, json_reply, parse_json, request_item)
     from search import ENDPOINTS, public_view
     from validation import validate_pagination
@@ -58,6 +60,7 @@ class Emulator:
         # Per-run state; reset() (re)initialises all of it.
         self.config, self.page_tokens = {}, pagination.PageTokens()
         self.faults, self.requests, self.rate_window = [], [], (0.0, 0)
+        self.actions = []  # every release/reject applied, in order (GET /_emulator/actions)
         # (endpoint, normalised query) -> the sorted matches. Every page of a query used to
         # re-filter and re-sort the whole collection (1.7 s a page at 100,000 held messages);
         # matches depend only on the data and the query, so they are kept until the data changes.
@@ -84,6 +87,7 @@ class Emulator:
             self.page_tokens.clear()
             self.faults = []
             self.requests = []
+            self.actions = []
             self.rate_window = (time.time(), RATE_LIMIT)
             if reseed is not None:
                 self.data = self._generate(reseed)
@@ -131,29 +135,40 @@ class Emulator:
         with self.lock:
             fault = faults.pick(self.faults, path)
         kind = fault["kind"] if fault else None
-        if kind == "drop":
-            return None, kind
-        if kind == "delay":
-            time.sleep(fault["delay_ms"] / 1000.0)
         body = parse_json(raw)
-        if kind in faults.REPLACING_FAULTS:
+        if fault and fault["apply"]:
+            # Handled in full (an action applied), then the answer is lost: what makes a retry act twice.
+            self._answer(method, path, headers, raw, body, fault)
+            reply = None if kind == "drop" else faults.fault_reply(fault, request_item(body))
+        elif kind == "drop":
+            return None, kind
+        elif kind in faults.REPLACING_FAULTS:
             reply = faults.fault_reply(fault, request_item(body))
-        elif path == TOKEN_PATH:
-            reply = self.auth.token(method, headers, raw, self.config["token_lifetime"])
         else:
-            try:
-                if path not in API_PATHS:
-                    raise ApiError(404, "err_resource_not_found", "No such endpoint: %s" % path)
-                if method != "POST":
-                    raise ApiError(405, "err_method_not_allowed", "Method %s is not allowed; use POST" % method, headers={"Allow": "POST"})
-                self.auth.authenticate(path, headers)
-                reply = self._search(path, body, fault)
-            except ApiError as err:
-                reply = err.reply(request_item(body))
-        if path != TOKEN_PATH:
+            reply = self._answer(method, path, headers, raw, body, fault)
+        if kind == "delay":
+            # Answered at once, sent late: an action is applied before a client's read timeout runs out.
+            time.sleep(fault["delay_ms"] / 1000.0)
+        if reply is not None and path != TOKEN_PATH:
             for name, value in self._rate_headers().items():
                 reply.headers.setdefault(name, value)
         return reply, kind
+
+    def _answer(self, method, path, headers, raw, body, fault):
+        """The service's own answer to a request, faults aside."""
+        if path == TOKEN_PATH:
+            return self.auth.token(method, headers, raw, self.config["token_lifetime"])
+        try:
+            if path not in API_PATHS:
+                raise ApiError(404, "err_resource_not_found", "No such endpoint: %s" % path)
+            if method != "POST":
+                raise ApiError(405, "err_method_not_allowed", "Method %s is not allowed; use POST" % method, headers={"Allow": "POST"})
+            self.auth.authenticate(path, headers)
+            if path in ACTION_PATHS:
+                return answer_action(self, path, body)
+            return self._search(path, body, fault)
+        except ApiError as err:
+            return err.reply(request_item(body))
 
     def _rate_headers(self):
         with self.lock:
@@ -185,6 +200,11 @@ class Emulator:
                                              fault["kind"] if fault else None, fault["token"] if fault else None)
         page = [public_view(path, record) for record in page]
         return json_reply(200, {"meta": {"status": 200, "pagination": meta}, "data": wrap(page), "fail": []})
+
+    def forget_searches(self, path):
+        """Drop the cached matches of one endpoint after its records changed (lock held)."""
+        for key in [key for key in self.search_cache if key.startswith(path + " ")]:
+            del self.search_cache[key]
 
     def _cached_search(self, path, search, query):
         """search(self.data, query), computed once per query until the data changes (lock held)."""

@@ -46,9 +46,10 @@ class Emulator:
         self.process = process
         self.ca_path = None
 
-    def _call(self, path, payload=None):
+    def _call(self, path, payload=None, method=None):
         data = None if payload is None else json.dumps(payload).encode()
-        request = urllib.request.Request(self.base_url + path, data=data, method="GET" if data is None else "POST",
+        method = method or ("GET" if data is None else "POST")
+        request = urllib.request.Request(self.base_url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
         context = ssl.create_default_context(cafile=self.ca_path) if self.ca_path else None
         with urllib.request.urlopen(request, timeout=10, context=context) as answer:
@@ -71,6 +72,16 @@ class Emulator:
 
     def data(self):
         return self._call("/_emulator/data")
+
+    def actions(self):
+        """Every release/reject the emulator applied since the last reset or clear, in order."""
+        return self._call("/_emulator/actions")["actions"]
+
+    def clear_actions(self):
+        return self._call("/_emulator/actions", method="DELETE")
+
+    def held_ids(self):
+        return [record["id"] for record in self.data()["held"]]
 
 
 def start_emulator(*options):

@@ -27,23 +27,24 @@ import yaml
 
 from awx_injection import awx_inject_env, emulator_inputs, load_credential_type, secret_fields
 from harness import ROOT
+from tests import module_registry
 
 pytestmark = pytest.mark.integration
 
 IDENT = "job"
 
 # The playbooks to run as AWX jobs. playbook: in playbooks/; modules: those whose results the
-# job events must carry; shows: a text the job output must show; extravars: the job template's
-# extra variables, where "{private_data_dir}" stands for the job's private data directory; writes:
-# files the job must leave in the private data directory.
+# job events must carry (FQCNs from tests/module_registry.py); shows: a text the job output must
+# show; extravars: the job template's extra variables, where "{private_data_dir}" stands for the
+# job's private data directory; writes: files the job must leave in the private data directory.
 JOBS = [
+    # The queue report reads every queue a read-only module lists; it changes nothing.
     pytest.param(dict(playbook="queue_report.yml",
-                      modules=["mimecast.gateway.mimecast_processing_info", "mimecast.gateway.mimecast_hold_info",
-                               "mimecast.gateway.mimecast_track_info"],
+                      modules=[module.fqcn for module in module_registry.READ_ONLY],
                       shows="HELD MESSAGES:", extravars={}, writes=[]), id="queue_report"),
     # The compliance job as an MSP would template it: reports kept, violations reported but not failing the job.
     pytest.param(dict(playbook="compliance_check.yml",
-                      modules=["mimecast.gateway.mimecast_processing_info", "mimecast.gateway.mimecast_hold_info"],
+                      modules=[module_registry.MODULES[key].fqcn for key in ("processing", "hold")],
                       shows="Mail flow compliance",
                       extravars=dict(mail_flow_compliance_report_dir="{private_data_dir}/reports",
                                      mail_flow_compliance_fail_on_violation=False),

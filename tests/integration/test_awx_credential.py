@@ -29,6 +29,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from awx_injection import HIDDEN, SCHEME_CREDENTIALS, TYPE_FILES, awx_inject_env, emulator_inputs, env_fallbacks, secret_fields
 from awx_injection import load_credential_type as load
 from harness import ROOT
+from playbook_factory import RUN_MODULE
 from ansible_collections.mimecast.gateway.plugins.module_utils import connection
 
 pytestmark = pytest.mark.integration
@@ -123,7 +124,7 @@ def test_stored_job_env_hides_every_secret(scheme):
 @pytest.mark.parametrize("scheme", sorted(TYPE_FILES))
 def test_module_runs_with_the_injected_environment(fresh_emulator, ansible_playbook, scheme):
     env = awx_inject_env(load(scheme), emulator_inputs(scheme, base_url=fresh_emulator.base_url))
-    run = ansible_playbook("run_module.yml", env=env, extra_vars=dict(module="hold", module_args=dict(start="-30d")))
+    run = ansible_playbook(RUN_MODULE, env=env, extra_vars=dict(module="hold", module_args=dict(start="-30d")))
     assert run.rc == 0, run
     held = run.results()["Run mimecast_hold_info"]
     assert held["count"] == len(fresh_emulator.data()["held"]) > 0

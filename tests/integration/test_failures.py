@@ -10,6 +10,7 @@ __metaclass__ = type
 import pytest
 
 from harness import CREDENTIALS, scheme_env
+from playbook_factory import RUN_MODULE
 
 pytestmark = pytest.mark.integration
 
@@ -19,7 +20,7 @@ SECRETS = [CREDENTIALS["v2"]["MIMECAST_CLIENT_SECRET"], CREDENTIALS["v1"]["MIMEC
 
 
 def run_hold(ansible_playbook, env, verbosity=0, **module_args):
-    run = ansible_playbook("run_module.yml", env=env, verbosity=verbosity,
+    run = ansible_playbook(RUN_MODULE, env=env, verbosity=verbosity,
                            extra_vars=dict(module="hold", module_args=module_args))
     return run, run.results().get("Run mimecast_hold_info", {})
 
@@ -92,9 +93,9 @@ def test_incomplete_api1_keys_name_what_is_missing(fresh_emulator, ansible_playb
 
 def test_track_needs_exactly_one_kind_of_criteria(fresh_emulator, ansible_playbook):
     env = scheme_env(fresh_emulator, "v2")
-    both = ansible_playbook("run_module.yml", env=env, extra_vars=dict(
+    both = ansible_playbook(RUN_MODULE, env=env, extra_vars=dict(
         module="track", module_args=dict(message_id="<a@b>", sender="x@example.com")))
-    neither = ansible_playbook("run_module.yml", env=env, extra_vars=dict(module="track", module_args=dict(start="-1d")))
+    neither = ansible_playbook(RUN_MODULE, env=env, extra_vars=dict(module="track", module_args=dict(start="-1d")))
     assert both.rc != 0 and "mutually exclusive: message_id|sender" in both.results()["Run mimecast_track_info"]["msg"]
     assert neither.rc != 0 and "one of the following is required" in neither.results()["Run mimecast_track_info"]["msg"]
     assert fresh_emulator.requests() == []

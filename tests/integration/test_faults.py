@@ -26,21 +26,17 @@ import tempfile
 import pytest
 
 from harness import CREDENTIALS, start_emulator, stop_emulator
+from playbook_factory import RUN_MODULE_FROM_FILE, run_task
+from tests import module_registry
 from tests.emulator.mimecast_emulator import ENDPOINTS
 
 pytestmark = pytest.mark.integration
 
-HOLD = "/api/gateway/get-hold-message-list"
-PROCESSING = "/api/gateway/find-processing-messages"
-TRACK = "/api/message-finder/search"
+HOLD = module_registry.MODULES["hold"].path
+PROCESSING = module_registry.MODULES["processing"].path
+TRACK = module_registry.MODULES["track"].path
 TOKEN = "/oauth/token"
 
-# module -> (task name in run_module_from_file.yml, path, key of the items in the result)
-MODULES = {
-    "hold": ("Run mimecast_hold_info", HOLD, "held_messages"),
-    "processing": ("Run mimecast_processing_info", PROCESSING, "messages"),
-    "track": ("Run mimecast_track_info", TRACK, "tracked_emails"),
-}
 # 230 held messages: enough for the silent clamp (500 asked, 100 served) to take three pages.
 HELD = 230
 ATTEMPTS_OVER = re.compile(r"(\d+) attempts over (\d+\.\d) s")
@@ -79,15 +75,21 @@ class Scenario:
         self.check = check
         self.faults = list(faults)
         self.module = module
-        self.args = dict(args or {})
+        # A dict, or a function of the emulator's data (the ids of held messages to act on, say).
+        self.args = args if callable(args) else dict(args or {})
         self.scheme = scheme
         self.creds = dict(creds or {})
         self.config = dict(config or {})
 
-    def module_args(self, emulator):
+    def options(self, data):
+        return self.args(data) if callable(self.args) else self.args
+
+    def module_args(self, emulator, data):
         args = credentials(self.scheme, **self.creds)
-        args.update(base_url=emulator.base_url, fields=["id"])
-        args.update(self.args)
+        args.update(base_url=emulator.base_url)
+        if module_registry.MODULES[self.module].read_only:  # only the modules that list take fields
+            args.update(fields=["id"])
+        args.update(self.options(data))
         if args["base_url"] == "closed-port":
             args["base_url"] = "http://127.0.0.1:%d" % unused_port()
         return args
@@ -99,14 +101,17 @@ class Scenario:
 class Record:
     """What one run left behind: the playbook run, the task result, the emulator's log and tokens."""
 
-    def __init__(self, scenario, run, log, tokens, data):
-        task, self.path, self.items_key = MODULES[scenario.module]
+    def __init__(self, scenario, run, log, tokens, data, actions=()):
+        module = module_registry.MODULES[scenario.module]
+        # The path it pages through (or acts with first), and the key of the items in its result.
+        self.path, self.items_key = module.path, module.fact
         self.scenario = scenario
         self.run = run
-        self.result = run.results().get(task, {})
+        self.result = run.results().get(run_task(module.key), {})
         self.log = log
         self.tokens = tokens
         self.data = data
+        self.actions = list(actions)  # the releases and rejects the emulator applied
 
     @property
     def api(self):
@@ -134,11 +139,12 @@ def run_scenario(emulator, ansible_playbook, scenario):
         if scenario.faults:
             emulator.faults(*scenario.faults)
         data = emulator.data()
-        run = run_with_args_file(ansible_playbook, scenario.module, scenario.module_args(emulator), verbosity=4)
+        run = run_with_args_file(ansible_playbook, scenario.module, scenario.module_args(emulator, data), verbosity=4)
         tokens = emulator._call("/_emulator/tokens")["tokens"]  # pylint: disable=protected-access
-        return Record(scenario, run, emulator.requests(), tokens, data)
+        return Record(scenario, run, emulator.requests(), tokens, data, emulator.actions())
     finally:
-        emulator.reset()
+        # A module that changes state changed the data: the next scenario starts from the same records as the first.
+        emulator._call("/_emulator/reset", {} if module_registry.MODULES[scenario.module].read_only else {"reseed": 1})  # pylint: disable=protected-access
 
 
 def run_with_args_file(ansible_playbook, module, module_args, **kwargs):
@@ -147,7 +153,7 @@ def run_with_args_file(ansible_playbook, module, module_args, **kwargs):
     try:
         with os.fdopen(handle, "w") as args_file:
             json.dump(dict(module=module, module_args=module_args), args_file)
-        return ansible_playbook("run_module_from_file.yml", extra_vars=dict(args_file=path), **kwargs)
+        return ansible_playbook(RUN_MODULE_FROM_FILE, extra_vars=dict(args_file=path), **kwargs)
     finally:
         os.unlink(path)
 
@@ -367,6 +373,65 @@ def check_unreachable(record):
     assert record.log == []
 
 
+# -- releasing and rejecting held messages: each exactly once, whatever happens to the answers ---------------------------
+
+
+def held_ids(count, reason="spam", **extra):
+    """Options releasing the first ``count`` messages held for ``reason``, with ``extra`` options."""
+    def options(data):
+        ids = [record["id"] for record in data["held"] if record["reasonCode"] == reason][:count]
+        return dict(extra, ids=ids, state="released")
+    return options
+
+
+def rejecting(count):
+    def options(data):
+        return dict(held_ids(count)(data), state="rejected", reject_reason="against_email_policies",
+                    reject_message="Rejected by policy", notify_sender=True)
+    return options
+
+
+def exactly_once(record):
+    """Every given id acted on once and reported once, the task unfailed, nothing left held."""
+    assert record.run.rc == 0, record.run
+    options = record.scenario.options(record.data)
+    wanted, state = options["ids"], options["state"]
+    assert len(wanted) >= 3
+    assert record.result[state] == wanted
+    assert (record.result["failures"], record.result["not_held"], record.result["changed"]) == ([], [], True)
+    acted = [action["id"] for action in record.actions]
+    assert sorted(acted) == sorted(wanted) and len(acted) == len(set(acted)), "each message acted on exactly once"
+    assert "Traceback" not in record.run.output
+    return options
+
+
+def check_lost_release_answers(record):
+    exactly_once(record)
+    releases = [entry for entry in record.log if entry["path"] == RELEASE]
+    # The answers lost after the action was applied are never followed by a second release of the same id.
+    sent = [entry["body"]["data"][0]["id"] for entry in releases]
+    lost_before = [entry["body"]["data"][0]["id"] for entry in releases if entry["fault"] == "drop" and entry["status"] is None]
+    assert len(sent) == len(set(sent)) + 1, "one release sent again: the one whose call was dropped before it applied"
+    assert sent.count(lost_before[-1]) == 2
+
+
+def check_lost_reject_answer(record):
+    options = exactly_once(record)
+    rejects = [entry["body"]["data"][0] for entry in record.log if entry["path"] == REJECT]
+    assert len(rejects) == 1, "the lost answer hid an applied reject: it is not sent again"
+    assert rejects[0] == dict(ids=options["ids"], reasonType="MESSAGE GOES AGAINST EMAIL POLICIES",
+                              message="Rejected by policy", notify=True)
+    assert [action["notify"] for action in record.actions] == [True] * len(options["ids"])
+
+
+def check_rate_limited_release(record):
+    exactly_once(record)
+    reads = [entry for entry in record.log if entry["path"] == HOLD and "pageToken" not in pagination(entry)]
+    assert len(reads) == 1, "a 429 applied nothing: it is retried without reading the hold list again"
+    [(gap, _entry)] = waits_after(record, 429, [entry for entry in record.log if entry["path"] == RELEASE])
+    assert gap >= 0.4
+
+
 def rate_limit(reset_ms):
     return dict(kind="rate_limit", reset_ms=reset_ms)
 
@@ -376,6 +441,9 @@ def status(code, html=True):
 
 
 DROP = dict(kind="drop")
+APPLIED_THEN_DROPPED = dict(kind="drop", apply=True)
+RELEASE = module_registry.MODULES["held"].paths[0]
+REJECT = module_registry.MODULES["held"].paths[1]
 RETRYABLE_FAIL = dict(kind="fail", code="err_internal_busy", message="try again", retryable=True)
 WRONG_SECRET_KEY = base64.b64encode(b"not-the-emulator-secret-key").decode("ascii")
 
@@ -435,6 +503,17 @@ SCENARIOS = [
     Scenario("unknown-access-key", check_refused("MimecastAuthenticationError", "err_developer_key", "app_key"),
              scheme="v1", creds=dict(access_key="wrong-access-key-Ke40")),
     Scenario("server-unreachable", check_unreachable, args=dict(base_url="closed-port", retries=1)),
+    # Releasing and rejecting: answers lost after the action was applied, or before, and rate limits.
+    Scenario("held-release-answers-lost", check_lost_release_answers, module="held", args=held_ids(6),
+             faults=at(RELEASE, (1, APPLIED_THEN_DROPPED), (3, dict(status(502), apply=True)), (4, DROP),
+                       (6, dict(kind="bad_json", apply=True)))),
+    Scenario("held-reject-answer-lost-api-1.0", check_lost_reject_answer, module="held", scheme="v1", args=rejecting(4),
+             faults=at(REJECT, (1, APPLIED_THEN_DROPPED))),
+    Scenario("held-release-rate-limited", check_rate_limited_release, module="held", args=held_ids(3),
+             faults=at(RELEASE, (2, rate_limit(400)))),
+    # The emulator applies the release, then answers after the client's read timeout.
+    Scenario("held-release-times-out-after-applying", exactly_once, module="held", args=held_ids(3, timeout=0.5),
+             faults=at(RELEASE, (2, dict(kind="delay", delay_ms=1500)))),
 ]
 
 

@@ -13,33 +13,33 @@ into the session emulator and put its generated data back afterwards.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import email.utils
 import json
 import os
 import re
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
 
 import pytest
 
-from harness import CREDENTIALS, ROOT, scheme_env
+from emulator_http import bearer_headers, post, signed_headers
+from harness import ROOT, scheme_env
+from playbook_factory import FIELD_SHAPES as FIELD_SHAPES_PLAYBOOK, RUN_MODULE, run_task
+from tests import module_registry
 from tests.emulator import dataset
-from tests.emulator.mimecast_emulator import ENDPOINTS, mc_signature
+from tests.emulator.mimecast_emulator import ENDPOINTS
 
 pytestmark = pytest.mark.integration
 
 FIELD_SHAPES = os.path.join(ROOT, "tests", "emulator", "datasets", "field_shapes.json")
-HOLD = "/api/gateway/get-hold-message-list"
-PROCESSING = "/api/gateway/find-processing-messages"
-TRACK = "/api/message-finder/search"
-PATHS = {"hold": HOLD, "processing": PROCESSING, "track": TRACK}
-ITEMS = {"hold": "held_messages", "processing": "messages", "track": "tracked_emails"}
-TASKS = {"hold": "Run mimecast_hold_info", "processing": "Run mimecast_processing_info", "track": "Run mimecast_track_info"}
+HOLD = module_registry.MODULES["hold"].path
+PROCESSING = module_registry.MODULES["processing"].path
+TRACK = module_registry.MODULES["track"].path
+# The modules that list: what the live service's answer shapes are about.
+LISTING = module_registry.READ_ONLY
+PATHS = dict((module.key, module.path) for module in LISTING)
+ITEMS = dict((module.key, module.fact) for module in LISTING)
+TASKS = dict((module.key, run_task(module.key)) for module in LISTING)
 # Options that list everything in the fixture: tracking needs some criteria, processing defaults to 7 days back.
-LIST_ALL = {"hold": {}, "processing": {"start": "-30d"}, "track": {"route": ["inbound", "outbound", "internal"], "start": "-7d"}}
+LIST_ALL = dict((module.key, module.list_all) for module in LISTING)
 FIELD_STATUSES = {"archived", "delivery", "held", "accepted", "bounced", "deferred", "rejected"}
 SNAKE_CASE = re.compile(r"^[a-z0-9_]+$")
 
@@ -70,8 +70,8 @@ def spec(run_id, module, **args):
 
 
 def run_modules(ansible_playbook, emulator, *runs, **kwargs):
-    """Run field_shapes.yml; the result of each run, by its id."""
-    run = ansible_playbook("field_shapes.yml", env=scheme_env(emulator, kwargs.get("scheme", "v2")),
+    """Run the generated field_shapes.yml; the result of each run, by its id."""
+    run = ansible_playbook(FIELD_SHAPES_PLAYBOOK, env=scheme_env(emulator, kwargs.get("scheme", "v2")),
                            extra_vars=dict(runs=list(runs)))
     assert run.rc == 0, run
     assert "Traceback" not in run.output
@@ -104,33 +104,8 @@ def emulator_answer(data, entry):
 
 def api_post(emulator, path, body, headers):
     """(HTTP status, JSON answer) of one API request sent straight to the emulator."""
-    request = urllib.request.Request(emulator.base_url + path, data=json.dumps(body).encode(), method="POST",
-                                     headers=dict({"Content-Type": "application/json"}, **headers))
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read().decode())
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, json.loads(error.read().decode())
-
-
-def bearer(emulator):
-    v2 = CREDENTIALS["v2"]
-    form = urllib.parse.urlencode(dict(grant_type="client_credentials", client_id=v2["MIMECAST_CLIENT_ID"],
-                                       client_secret=v2["MIMECAST_CLIENT_SECRET"])).encode()
-    request = urllib.request.Request(emulator.base_url + "/oauth/token", data=form, method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return {"Authorization": "Bearer " + json.loads(answer.read().decode())["access_token"]}
-
-
-def signed(path, **overrides):
-    """API 1.0 headers for one request to ``path``; overrides replace MIMECAST_* values (e.g. MIMECAST_APP_ID)."""
-    keys = dict(CREDENTIALS["v1"], **overrides)
-    date, request_id = email.utils.formatdate(usegmt=True), str(uuid.uuid4())
-    signature = mc_signature(date, request_id, path, keys["MIMECAST_APP_KEY"], keys["MIMECAST_SECRET_KEY"])
-    return {"x-mc-date": date, "x-mc-req-id": request_id, "x-mc-app-id": keys["MIMECAST_APP_ID"],
-            "Authorization": "MC %s:%s" % (keys["MIMECAST_ACCESS_KEY"], signature)}
+    answer = post(emulator, path, body, headers)
+    return answer.status, answer.json
 
 
 def page_through(emulator, path, item, page_size, headers):
@@ -153,8 +128,7 @@ def page_through(emulator, path, item, page_size, headers):
 
 def test_extra_keys_come_back_snake_cased(field_emulator, ansible_playbook):
     data = field_emulator.data()
-    results = run_modules(ansible_playbook, field_emulator, spec("hold", "hold"), spec("processing", "processing"),
-                          spec("track", "track"))
+    results = run_modules(ansible_playbook, field_emulator, *[spec(module.key, module.key) for module in LISTING])
     for name, result in results.items():
         assert camel_keys(result[ITEMS[name]]) == [], name
 
@@ -235,7 +209,7 @@ def test_generated_records_follow_the_field():
 
 
 def test_searches_cope_with_absent_keys(field_emulator):
-    headers = bearer(field_emulator)
+    headers = bearer_headers(field_emulator)
     data = field_emulator.data()
     for field_name in ("all", "subject", "sender", "recipient", "reasonCode"):
         status, answer = api_post(field_emulator, HOLD, {"data": [{"admin": True, "searchBy": {
@@ -277,7 +251,7 @@ def test_last_page_ends_paging_without_an_extra_request(field_emulator, ansible_
 
 
 def test_pagination_shapes_per_endpoint(field_emulator):
-    headers = bearer(field_emulator)
+    headers = bearer_headers(field_emulator)
     hold, processing, track = ({"admin": True}, {"start": "2020-01-01T00:00:00+0000"},
                                {"advancedTrackAndTraceOptions": {}})
 
@@ -334,7 +308,7 @@ def test_page_cap_still_returns_every_message(fresh_emulator, ansible_playbook, 
 def test_bad_application_id_fails_at_http_200(fresh_emulator, ansible_playbook):
     env = scheme_env(fresh_emulator, "v1")
     env["MIMECAST_APP_ID"] = "not-the-app-id-4c9d"
-    run = ansible_playbook("run_module.yml", env=env, extra_vars=dict(module="hold", module_args={}))
+    run = ansible_playbook(RUN_MODULE, env=env, extra_vars=dict(module="hold", module_args={}))
     result = run.results()["Run mimecast_hold_info"]
     assert run.rc != 0, run
     calls = fresh_emulator.api_requests()
@@ -351,16 +325,16 @@ def test_bad_application_id_fails_at_http_200(fresh_emulator, ansible_playbook):
 
 def test_api_1_0_refusals_as_the_field_answers(fresh_emulator):
     body = {"data": [{"admin": True}]}
-    status, answer = api_post(fresh_emulator, HOLD, body, signed(HOLD, MIMECAST_APP_ID="not-the-app-id-4c9d"))
+    status, answer = api_post(fresh_emulator, HOLD, body, signed_headers(HOLD, MIMECAST_APP_ID="not-the-app-id-4c9d"))
     assert (status, answer["meta"]["status"]) == (200, 200)
     assert answer["fail"] == [{"errors": [{"code": "err_developer_key", "message": answer["fail"][0]["errors"][0]["message"],
                                            "retryable": False}]}]
-    status, answer = api_post(fresh_emulator, HOLD, body, signed(HOLD, MIMECAST_ACCESS_KEY="not-the-access-key"))
+    status, answer = api_post(fresh_emulator, HOLD, body, signed_headers(HOLD, MIMECAST_ACCESS_KEY="not-the-access-key"))
     assert (status, answer["fail"][0]["errors"][0]["code"]) == (401, "err_developer_key")
-    status, answer = api_post(fresh_emulator, HOLD, body, signed(HOLD, MIMECAST_APP_KEY="not-the-app-key"))
+    status, answer = api_post(fresh_emulator, HOLD, body, signed_headers(HOLD, MIMECAST_APP_KEY="not-the-app-key"))
     assert (status, answer["meta"]["status"]) == (401, 401)
     assert answer["fail"][0]["errors"][0]["code"] == "err_xdk_invalid_signature"
-    status, answer = api_post(fresh_emulator, HOLD, body, signed(HOLD))
+    status, answer = api_post(fresh_emulator, HOLD, body, signed_headers(HOLD))
     assert status == 200 and answer["fail"] == []
 
 
@@ -380,7 +354,7 @@ def test_hold_search_names_as_the_service_takes_them(field_emulator, ansible_pla
 
 
 def test_documented_reason_code_is_refused_on_the_wire(field_emulator):
-    headers = bearer(field_emulator)
+    headers = bearer_headers(field_emulator)
 
     def search(field_name, value):
         return api_post(field_emulator, HOLD, {"data": [{"admin": True, "searchBy": {"fieldName": field_name, "value": value}}]},

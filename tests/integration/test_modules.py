@@ -12,6 +12,7 @@ import collections
 import pytest
 
 from harness import CREDENTIALS, scheme_env
+from playbook_factory import RUN_MODULE
 
 pytestmark = pytest.mark.integration
 
@@ -84,7 +85,7 @@ def test_module_defaults_through_the_action_group(fresh_emulator, ansible_playbo
 def test_filters_reach_the_server(fresh_emulator, ansible_playbook):
     data = fresh_emulator.data()
     reason = data["held"][0]["reasonCode"]
-    run = ansible_playbook("run_module.yml", env=scheme_env(fresh_emulator, "v1"), extra_vars=dict(
+    run = ansible_playbook(RUN_MODULE, env=scheme_env(fresh_emulator, "v1"), extra_vars=dict(
         module="hold", module_args=dict(search_by=dict(field_name="reason_code", value=reason), start="-30d", end="now")))
     assert run.rc == 0, run
     result = run.results()["Run mimecast_hold_info"]
@@ -100,7 +101,7 @@ def test_filters_reach_the_server(fresh_emulator, ansible_playbook):
 
 def test_processing_filters_and_bulk_queue(fresh_emulator, ansible_playbook):
     data = fresh_emulator.data()
-    run = ansible_playbook("run_module.yml", env=scheme_env(fresh_emulator, "v2"), extra_vars=dict(
+    run = ansible_playbook(RUN_MODULE, env=scheme_env(fresh_emulator, "v2"), extra_vars=dict(
         module="processing", module_args=dict(queue_type="bulk_processing", route="outbound", attachments=True, start="-30d")))
     assert run.rc == 0, run
     result = run.results()["Run mimecast_processing_info"]

@@ -20,11 +20,12 @@ import urllib.request
 import pytest
 
 from harness import ROOT, scheme_env, start_emulator, stop_emulator
+from tests import module_registry
 
 pytestmark = pytest.mark.integration
 
 DATASET = os.path.join(ROOT, "tests", "emulator", "datasets", "compliance.json")
-PROCESSING = "/api/gateway/find-processing-messages"
+PROCESSING = module_registry.MODULES["processing"].path
 
 
 def playbook(name):

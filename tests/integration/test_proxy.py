@@ -13,6 +13,7 @@ import pytest
 
 from forwarding_proxy import ForwardingProxy
 from harness import scheme_env
+from playbook_factory import RUN_MODULE
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +35,7 @@ def environment(emulator, scheme="v2", **variables):
 
 
 def run_hold(ansible_playbook, env, **module_args):
-    run = ansible_playbook("run_module.yml", env=env, extra_vars=dict(module="hold", module_args=dict(page_size=25, **module_args)))
+    run = ansible_playbook(RUN_MODULE, env=env, extra_vars=dict(module="hold", module_args=dict(page_size=25, **module_args)))
     return run, run.results().get("Run mimecast_hold_info", {})
 
 

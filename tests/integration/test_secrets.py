@@ -8,6 +8,9 @@
 echo and any exception text, and every task result the task_results callback recorded. The secrets are
 the credentials, the bearer tokens the emulator issued during the run, and the Authorization header of
 every API 1.0 request it received (recomputed from the x-mc-date and x-mc-req-id it logged).
+
+Every module of tests/module_registry.py is swept: a module that no fault scenario runs gets a plain run of
+its own, with its registry ``args``, in the same way.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,13 +21,19 @@ import base64
 import pytest
 
 from harness import scheme_env
-from test_faults import SCENARIOS, credentials, fault_emulator, matrix_record, run_with_args_file  # noqa: F401 pylint: disable=unused-import
+from playbook_factory import RUN_MODULE
+from test_faults import SCENARIOS, Scenario, credentials, fault_emulator, matrix_record, run_with_args_file  # noqa: F401 pylint: disable=unused-import
+from tests import module_registry
 from tests.emulator.mimecast_emulator import mc_signature
 
 pytestmark = pytest.mark.integration
 
 SECRET_OPTIONS = ("client_secret", "secret_key", "app_key", "access_key")
 MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+# The fault matrix's runs, and a plain run of each module they leave out, so every module is swept.
+IN_THE_MATRIX = set(scenario.module for scenario in SCENARIOS)
+SWEPT = SCENARIOS + [Scenario("%s-plain-run" % module.key, None, module=module.key, args=module.args)
+                     for module in module_registry.ALL if module.key not in IN_THE_MATRIX]
 
 
 def credential_secrets(options):
@@ -59,7 +68,7 @@ def assert_no_secret(output, secrets):
     assert leaked == [], "secrets in the output: %s" % ", ".join(leaked)
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=repr)
+@pytest.mark.parametrize("scenario", SWEPT, ids=repr)
 def test_fault_matrix_output_holds_no_secret(request, scenario):
     record = matrix_record(request, scenario)
     output = record.run.output
@@ -78,7 +87,7 @@ def test_fault_matrix_output_holds_no_secret(request, scenario):
 @pytest.mark.parametrize("scheme", ["v2", "v1"])
 def test_credentials_from_the_environment_hold_no_secret(fresh_emulator, ansible_playbook, scheme):
     """The matrix passes credentials as options; AWX credential types set MIMECAST_* variables instead."""
-    run = ansible_playbook("run_module.yml", env=scheme_env(fresh_emulator, scheme), verbosity=4,
+    run = ansible_playbook(RUN_MODULE, env=scheme_env(fresh_emulator, scheme), verbosity=4,
                            extra_vars=dict(module="track", module_args=dict(route=["inbound"], page_size=5)))
     assert run.rc == 0, run
     assert run.results()["Run mimecast_track_info"]["count"] > 5

@@ -10,12 +10,13 @@ __metaclass__ = type
 import pytest
 
 from harness import scheme_env
+from playbook_factory import RUN_MODULE
 
 pytestmark = pytest.mark.integration
 
 
 def run_hold(ansible_playbook, emulator, **module_args):
-    run = ansible_playbook("run_module.yml", env=scheme_env(emulator, "v2"),
+    run = ansible_playbook(RUN_MODULE, env=scheme_env(emulator, "v2"),
                            extra_vars=dict(module="hold", module_args=module_args))
     return run, run.results().get("Run mimecast_hold_info", {})
 

@@ -17,6 +17,8 @@ import tarfile
 
 import yaml
 
+from ansible_collections.mimecast.gateway.tests import module_registry
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # What a published collection must never carry: build output, caches, VCS and
@@ -25,24 +27,20 @@ JUNK_NAMES = ("__pycache__", "*.pyc", "*.pyo", "*.tar.gz", "*.orig", "*.rej", "*
               "Makefile", "requirements-dev.txt", "pytest.ini")
 JUNK_PREFIXES = ("tests/output",)
 
-# What it must carry: metadata, licence, docs, changelog, content and the tests.
+# What it must carry: metadata, licence, docs, changelog, content and the tests; every module of
+# tests/module_registry.py with its reference page.
 REQUIRED = (
     "MANIFEST.json", "FILES.json", "LICENSE", "README.md",
     "meta/runtime.yml", "meta/execution-environment.yml", "requirements.txt", "bindep.txt",
     "changelogs/changelog.yaml", "changelogs/config.yaml",
     "docs/reference/index.md",
-    "docs/reference/mimecast_hold_info_module.md",
-    "docs/reference/mimecast_processing_info_module.md",
-    "docs/reference/mimecast_track_info_module.md",
     "extensions/awx/credential_type_api_v2.yml",
     "extensions/awx/credential_type_api_v1.yml",
     "playbooks/queue_report.yml", "playbooks/awx_credential_type.yml",
-    "plugins/modules/mimecast_hold_info.py",
-    "plugins/modules/mimecast_processing_info.py",
-    "plugins/modules/mimecast_track_info.py",
     "plugins/module_utils/client.py",
     "tests/unit/conftest.py", "tests/integration/harness.py",
-)
+) + tuple("docs/reference/%s_module.md" % module.name for module in module_registry.ALL) + tuple(
+    "plugins/modules/%s.py" % module.name for module in module_registry.ALL)
 
 
 def _members(tarball):

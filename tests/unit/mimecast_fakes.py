@@ -38,7 +38,7 @@ except ImportError:  # ansible-core < 2.19 (the support matrix runs these tests 
         with mock.patch.object(basic, "_ANSIBLE_ARGS", json.dumps(dict(ANSIBLE_MODULE_ARGS=args or {})).encode()):
             yield
 
-from ansible_collections.mimecast.gateway.plugins.module_utils import dates, info_module, results
+from ansible_collections.mimecast.gateway.plugins.module_utils import dates, module_runner, results
 from ansible_collections.mimecast.gateway.plugins.module_utils.client import TOKEN_PATH, MimecastClient
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import ConnectionSettings, connection_argument_spec
 
@@ -356,7 +356,7 @@ def call_main(monkeypatch, module, args, transport=None, clock=None, use_default
 
         monkeypatch.setattr(MimecastClient, "_new_session", staticmethod(patched_session))
     else:
-        real_execute = info_module.execute
+        real_execute = module_runner.execute
 
         def factory(settings):
             return make_client(settings, transport, clock=clock)

@@ -13,6 +13,7 @@ import yaml
 
 from ansible_collections.mimecast.gateway.plugins.module_utils import client as client_module
 from ansible_collections.mimecast.gateway.plugins.module_utils.client import COLLECTION_VERSION, TOKEN_PATH, USER_AGENT, MimecastClient
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import HOLD_LIST
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     BEARER,
     CLIENT_ID,
@@ -33,7 +34,7 @@ HOLD = "/api/gateway/get-hold-message-list"
 
 
 def run_query(client, data, **kwargs):
-    pages = client.paginate(HOLD, data, **kwargs)
+    pages = client.paginate(HOLD_LIST, data, **kwargs)
     return [item for items in pages for item in items]
 
 
@@ -175,7 +176,7 @@ def test_close_and_context_manager_close_the_session():
 
 def test_post_returns_the_response():
     transport = FakeTransport([page([dict(id="a")], headers={"x-request-id": "rid-9"})], [token_answer()])
-    response = make_client(v2_settings(), transport).post(HOLD, {"data": [{}]})
+    response = make_client(v2_settings(), transport).post(HOLD_LIST, {"data": [{}]})
     assert response.status == 200
     assert response.request_id == "rid-9"
     assert response.json["data"] == [dict(id="a")]

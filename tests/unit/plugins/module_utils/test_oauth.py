@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import HOLD_LIST
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
     MimecastApiError,
     MimecastAuthenticationError,
@@ -40,7 +41,7 @@ def bearer_of(request):
 
 
 def run_query(client):
-    return [item for chunk in client.paginate(HOLD, dict(admin=True)) for item in chunk]
+    return [item for chunk in client.paginate(HOLD_LIST, dict(admin=True)) for item in chunk]
 
 
 def test_token_fetched_once_for_several_pages():

@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import HOLD_LIST, MESSAGE_TRACKING, PROCESSING_QUEUE
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastApiError, MimecastResponseError
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     Answer,
@@ -30,10 +31,13 @@ def collect_all(pages):
     return [item for chunk in pages for item in chunk]
 
 
-def query(answers, path=HOLD, items_key=None, **settings):
+ENDPOINTS = {HOLD: HOLD_LIST, PROCESSING: PROCESSING_QUEUE, TRACK: MESSAGE_TRACKING}
+
+
+def query(answers, path=HOLD, **settings):
     transport = FakeTransport(answers)
     client = make_client(v1_settings(**settings), transport)
-    return transport, client.paginate(path, dict(admin=True), items_key=items_key)
+    return transport, client.paginate(ENDPOINTS[path], dict(admin=True))
 
 
 def page_sizes(transport):
@@ -109,7 +113,7 @@ def test_max_results_larger_than_page_size_keeps_the_page_size():
 
 def test_paginate_max_results_argument_overrides_the_setting():
     transport = FakeTransport([page(items("a", "b", "c"))])
-    pages = make_client(v1_settings(max_results=10), transport).paginate(HOLD, {}, max_results=2)
+    pages = make_client(v1_settings(max_results=10), transport).paginate(HOLD_LIST, {}, max_results=2)
     assert collect_all(pages) == items("a", "b")
     assert pages.truncated is True
     assert page_sizes(transport) == [2]
@@ -140,7 +144,7 @@ def test_empty_page_with_next_is_an_error():
 
 
 def test_empty_result_is_normal():
-    transport, pages = query([page([])], path=PROCESSING, items_key="messages")
+    transport, pages = query([page([])], path=PROCESSING)
     assert collect_all(pages) == []
     assert pages.truncated is False
     assert len(transport.requests) == 1
@@ -148,7 +152,7 @@ def test_empty_result_is_normal():
 
 def test_processing_items_sit_in_data_messages():
     answer = Answer(200, envelope(items("m1", "m2"), "t2", items_key="messages"))
-    transport, pages = query([answer, page(items("m3"), items_key="messages")], path=PROCESSING, items_key="messages")
+    transport, pages = query([answer, page(items("m3"), items_key="messages")], path=PROCESSING)
     assert collect_all(pages) == items("m1", "m2", "m3")
     assert transport.paths == [PROCESSING, PROCESSING]
 
@@ -156,13 +160,13 @@ def test_processing_items_sit_in_data_messages():
 def test_items_of_several_data_entries_are_joined():
     body = envelope()
     body["data"] = [dict(messages=items("m1")), dict(messages=items("m2", "m3")), dict(messages=[]), {}]
-    transport, pages = query([Answer(200, body)], path=PROCESSING, items_key="messages")
+    transport, pages = query([Answer(200, body)], path=PROCESSING)
     assert collect_all(pages) == items("m1", "m2", "m3")
     assert len(transport.requests) == 1
 
 
 def test_tracking_items_sit_in_data_tracked_emails():
-    transport, pages = query([page(items("t1", "t2"), items_key="trackedEmails")], path=TRACK, items_key="trackedEmails")
+    transport, pages = query([page(items("t1", "t2"), items_key="trackedEmails")], path=TRACK)
     assert collect_all(pages) == items("t1", "t2")
     assert len(transport.requests) == 1
 
@@ -191,7 +195,7 @@ def test_missing_data_list_is_an_error(body):
 def test_items_key_not_a_list_is_an_error(data):
     body = envelope()
     body["data"] = data
-    transport, pages = query([Answer(200, body)], path=PROCESSING, items_key="messages")
+    transport, pages = query([Answer(200, body)], path=PROCESSING)
     with pytest.raises(MimecastResponseError) as caught:
         collect_all(pages)
     assert caught.value.message == "Mimecast's answer to %s has no messages list" % PROCESSING

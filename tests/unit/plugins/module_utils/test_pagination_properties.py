@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from requests.adapters import BaseAdapter, HTTPAdapter
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.client import TOKEN_PATH
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import Endpoint
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastError
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     CLIENT_SECRET,
@@ -218,7 +219,7 @@ def client_for(case, server, clock, **overrides):
 
 
 def collect(client, case):
-    pages = client.paginate(PATH, dict(admin=True), items_key=case["items_key"])
+    pages = client.paginate(Endpoint(PATH, "Account | Dashboard | Read", items_key=case["items_key"]), dict(admin=True))
     return [item["id"] for chunk in pages for item in chunk], pages
 
 

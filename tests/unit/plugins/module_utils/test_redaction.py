@@ -12,6 +12,7 @@ import json
 import pytest
 import requests
 
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import HOLD_LIST
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
     REDACTED,
     MimecastApiError,
@@ -81,7 +82,7 @@ def test_no_secret_in_error_messages(scheme, answers, token_answers, cls, echoed
     settings = v2_settings(retries=1) if scheme == "2.0" else v1_settings(retries=1)
     client = make_client(settings, transport)
     with pytest.raises(MimecastError) as caught:
-        client.post(HOLD, {"data": [{}]})
+        client.post(HOLD_LIST, {"data": [{}]})
     err = caught.value
     assert type(err) is cls  # pylint: disable=unidiomatic-typecheck
 
@@ -100,12 +101,12 @@ def test_the_bearer_token_in_use_is_redacted_after_a_refresh():
         [flat_fail_answer("token_expired", "expired"), fail_answer("err_validation_blank", "token NEW-TOKEN-42 rejected")],
         [token_answer("OLD-TOKEN-41"), token_answer("NEW-TOKEN-42")])
     with pytest.raises(MimecastApiError) as caught:
-        make_client(v2_settings(), transport).post(HOLD, {"data": [{}]})
+        make_client(v2_settings(), transport).post(HOLD_LIST, {"data": [{}]})
     assert "NEW-TOKEN-42" not in str(caught.value)
     assert "NEW-TOKEN-42" not in json.dumps(caught.value.to_fail_json())
 
 
 def test_a_successful_call_is_unaffected_by_redaction():
     transport = FakeTransport([page([dict(id=CLIENT_SECRET)])], [token_answer()])
-    response = make_client(v2_settings(), transport).post(HOLD, {"data": [{}]})
+    response = make_client(v2_settings(), transport).post(HOLD_LIST, {"data": [{}]})
     assert response.json["data"] == [dict(id=CLIENT_SECRET)]

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from ansible_collections.mimecast.gateway.plugins.module_utils._backoff import Backoff
-from ansible_collections.mimecast.gateway.plugins.module_utils.client import ENDPOINT_PERMISSIONS
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import ENDPOINTS
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
     MimecastApiError,
     MimecastAuthenticationError,
@@ -34,6 +34,8 @@ from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
 )
 
 HOLD = "/api/gateway/get-hold-message-list"
+ENDPOINT_BY_PATH = dict((endpoint.path, endpoint) for endpoint in ENDPOINTS)
+READ_ENDPOINTS = sorted(endpoint.path for endpoint in ENDPOINTS if not endpoint.changes_state)
 OK = page([dict(id="a")])
 
 
@@ -43,7 +45,7 @@ def v2_call(answers, clock=None, rand=None, path=HOLD, **settings):
     clock = clock or FakeClock()
     client = make_client(v2_settings(**settings), transport, clock=clock, rand=rand)
     try:
-        outcome = client.post(path, {"data": [{}]})
+        outcome = client.post(ENDPOINT_BY_PATH[path], {"data": [{}]})
     except Exception as exc:  # pylint: disable=broad-except
         outcome = exc
     return transport, clock, outcome
@@ -54,7 +56,7 @@ def v1_call(answers, clock=None, path=HOLD, **settings):
     clock = clock or FakeClock()
     client = make_client(v1_settings(**settings), transport, clock=clock)
     try:
-        outcome = client.post(path, {"data": [{}]})
+        outcome = client.post(ENDPOINT_BY_PATH[path], {"data": [{}]})
     except Exception as exc:  # pylint: disable=broad-except
         outcome = exc
     return transport, clock, outcome
@@ -370,21 +372,24 @@ def test_developer_key_hint():
     assert outcome.hint.startswith("Mimecast does not recognise the application or access key")
 
 
-@pytest.mark.parametrize("path", sorted(ENDPOINT_PERMISSIONS))
+@pytest.mark.parametrize("path", READ_ENDPOINTS)
 @pytest.mark.parametrize("answer", [Answer(403, text="Forbidden"), flat_fail_answer("app_forbidden", "forbidden", status=403),
                                     fail_answer("app_forbidden", "forbidden", status=200)])
 def test_forbidden_hint_names_the_permission_of_the_endpoint(path, answer):
     transport, clock, outcome = v2_call([answer], path=path)
     assert isinstance(outcome, MimecastAuthenticationError)
-    assert outcome.hint == "the API application or its user lacks a role or product; %s needs the %s permission" % (path, ENDPOINT_PERMISSIONS[path])
-    assert ENDPOINT_PERMISSIONS[path] in str(outcome)
+    permission = ENDPOINT_BY_PATH[path].permission
+    assert outcome.hint == "the API application or its user lacks a role or product; %s needs the %s permission" % (path, permission)
+    assert permission in str(outcome)
 
 
 def test_permissions_per_endpoint():
-    assert ENDPOINT_PERMISSIONS == {
+    assert dict((endpoint.path, endpoint.permission) for endpoint in ENDPOINTS) == {
         "/api/gateway/find-processing-messages": "Monitoring | Processing | Read",
         "/api/message-finder/search": "Gateway | Tracking | Read",
         "/api/gateway/get-hold-message-list": "Account | Dashboard | Read",
+        "/api/gateway/hold-release": "Account | Monitoring | Held | Edit",
+        "/api/gateway/hold-reject": "Account | Monitoring | Held | Edit",
     }
 
 

@@ -16,6 +16,7 @@ import pytest
 from ansible_collections.mimecast.gateway.plugins.module_utils import _auth as auth_module
 from ansible_collections.mimecast.gateway.plugins.module_utils._auth import ApiV1Signer, mc_date, sign_v1
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import ConnectionSettings
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import HOLD_LIST, Endpoint
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     ACCESS_KEY,
     APP_ID,
@@ -36,6 +37,7 @@ VECTOR_DATE = "Sun, 21 Aug 2022 13:49:40 UTC"
 VECTOR_MOMENT = datetime.datetime(2022, 8, 21, 13, 49, 40, tzinfo=UTC)
 VECTOR_REQ_ID = "3d796b76-4180-40e5-8f7c-6e0fd643b1a9"
 VECTOR_PATH = "/api/test/some-url"
+VECTOR_ENDPOINT = Endpoint(VECTOR_PATH, "Test | Read")
 VECTOR_SIGNATURE = "WOywLsnZlsE+D6bp/ug6uch5kxc="
 VECTOR_AUTHORIZATION = "MC AccessKey:" + VECTOR_SIGNATURE
 
@@ -85,7 +87,7 @@ def test_client_sends_the_vector_headers_for_the_vector_path(fixed_uuid):
         base_url="http://127.0.0.1:8080", region=None))
     transport = FakeTransport([page([])])
     client = make_client(settings, transport, utcnow=lambda: VECTOR_MOMENT)
-    client.post(VECTOR_PATH, {"data": []})
+    client.post(VECTOR_ENDPOINT, {"data": []})
     sent = transport.requests[0]
     assert sent.url == "http://127.0.0.1:8080/api/test/some-url"
     assert sent.headers["Authorization"] == VECTOR_AUTHORIZATION
@@ -111,7 +113,7 @@ def test_each_attempt_is_signed_afresh():
     moments = iter([datetime.datetime(2026, 5, 4, 12, 0, 0, tzinfo=UTC), datetime.datetime(2026, 5, 4, 12, 0, 1, tzinfo=UTC)])
     transport = FakeTransport([html_answer(503), page([])])
     client = make_client(v1_settings(), transport, clock=FakeClock(), utcnow=lambda: next(moments))
-    client.post("/api/gateway/get-hold-message-list", {"data": []})
+    client.post(HOLD_LIST, {"data": []})
 
     first, second = transport.requests
     assert first.headers["x-mc-req-id"] != second.headers["x-mc-req-id"]
@@ -127,5 +129,5 @@ def test_each_attempt_is_signed_afresh():
 
 def test_authorization_header_has_no_space_and_no_newline():
     transport = FakeTransport([page([])])
-    make_client(v1_settings(), transport).post("/api/gateway/get-hold-message-list", {"data": []})
+    make_client(v1_settings(), transport).post(HOLD_LIST, {"data": []})
     assert re.match(r"^MC %s:[A-Za-z0-9+/]{27}=$" % re.escape(ACCESS_KEY), transport.requests[0].headers["Authorization"])

@@ -7,9 +7,11 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import importlib
+
 import pytest
 
-from ansible_collections.mimecast.gateway.plugins.modules import mimecast_hold_info, mimecast_processing_info, mimecast_track_info
+from ansible_collections.mimecast.gateway.tests import module_registry
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     V2_CREDENTIALS,
     FailJson,
@@ -19,14 +21,21 @@ from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     token_answer,
 )
 
-# module, its list fact, where its items sit in data, extra options it needs, a raw item.
+# A raw item of each read-only module's answer, by registry key.
+RAW_ITEMS = {
+    "hold": dict(id="h", reasonCode="spam", route="INBOUND", dateReceived="2026-05-03T12:00:00+0000", hasAttachments="true",
+                 size="7"),
+    "processing": dict(id="p", routing="inbound", info="Queued", created="2026-05-03T12:00:00+0000", attempts="2",
+                       attachment=False),
+    "track": dict(id="t", route="inbound", status="delivered", received="2026-05-03T12:00:00+0000", attachments=True),
+}
+
+# Every module that lists (tests/module_registry.py): the module, its list fact, where its items sit in data,
+# extra options it needs, a raw item.
 MODULES = [
-    (mimecast_hold_info, "held_messages", None, {},
-     dict(id="h", reasonCode="spam", route="INBOUND", dateReceived="2026-05-03T12:00:00+0000", hasAttachments="true", size="7")),
-    (mimecast_processing_info, "messages", "messages", {},
-     dict(id="p", routing="inbound", info="Queued", created="2026-05-03T12:00:00+0000", attempts="2", attachment=False)),
-    (mimecast_track_info, "tracked_emails", "trackedEmails", dict(sender="example.com"),
-     dict(id="t", route="inbound", status="delivered", received="2026-05-03T12:00:00+0000", attachments=True)),
+    (importlib.import_module("ansible_collections.mimecast.gateway.plugins.modules." + entry.name), entry.fact,
+     entry.answer_items, entry.args, RAW_ITEMS[entry.key])
+    for entry in module_registry.READ_ONLY
 ]
 
 

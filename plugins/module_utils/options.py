@@ -2,53 +2,14 @@
 # Copyright: (c) 2026, mimecast.gateway contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What every info module does around its own ``run(module, client)``.
-
-Build the AnsibleModule from the shared argument spec, check that requests is
-installed, resolve the connection, run, and turn any MimecastError into
-``fail_json``: the one place where errors reach the user.
-"""
+"""Checks of option values the argument spec cannot express, each failing before any request, naming the option."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.mimecast.gateway.plugins.module_utils.client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    MimecastClient,
-)
-from ansible_collections.mimecast.gateway.plugins.module_utils.connection import (
-    ConnectionSettings,
-    connection_argument_spec,
-)
-from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastError, MimecastOptionError
-
-
-def new_module(argument_spec, **kwargs):
-    """An AnsibleModule with the shared connection options added to the module's own."""
-    return AnsibleModule(argument_spec=connection_argument_spec(**argument_spec), supports_check_mode=True, **kwargs)
-
-
-def execute(module, run, client_factory=MimecastClient):
-    """Run ``run(module, client)`` and exit the module with its result, or fail cleanly."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        settings = ConnectionSettings.from_params(module.params)
-        for warning in settings.warnings:
-            module.warn(warning)
-        client = client_factory(settings)
-        try:
-            result = run(module, client)
-        finally:
-            client.close()
-    except MimecastError as err:
-        module.fail_json(**err.to_fail_json())
-    module.exit_json(changed=False, **result)
+from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
 
 
 # Longer than any address, subject or Message-ID Mimecast keeps: a value this long is a mistake

@@ -9,10 +9,11 @@ import pytest
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.mimecast.gateway.plugins.module_utils import info_module
+from ansible_collections.mimecast.gateway.plugins.module_utils import module_runner
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC, RESULT_ARGUMENT_SPEC
+from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import HOLD_LIST
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastApiError, MimecastOptionError
-from ansible_collections.mimecast.gateway.plugins.module_utils.info_module import execute, ip_address_text, new_module, require_text, search_by
+from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (  # patch_module_args: also on ansible-core < 2.19
     patch_module_args,
     CLIENT_ID,
@@ -27,8 +28,6 @@ from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (  # 
     token_answer,
     v2_params,
 )
-
-HOLD = "/api/gateway/get-hold-message-list"
 
 
 class Factory:
@@ -47,7 +46,7 @@ class Factory:
 
 
 def query_run(module, client):
-    items = [item for chunk in client.paginate(HOLD, dict(admin=True)) for item in chunk]
+    items = [item for chunk in client.paginate(HOLD_LIST, dict(admin=True)) for item in chunk]
     return dict(items=items, count=len(items))
 
 
@@ -69,7 +68,7 @@ def test_mimecast_error_becomes_fail_json():
     with pytest.raises(FailJson) as caught:
         execute(FakeModule(v2_params()), query_run, client_factory=Factory(transport))
     assert caught.value.result == dict(
-        msg="Mimecast answered HTTP 400 for %s (err_validation_blank: blank field; request id rid-5)" % HOLD,
+        msg="Mimecast answered HTTP 400 for %s (err_validation_blank: blank field; request id rid-5)" % HOLD_LIST.path,
         error_type="MimecastApiError",
         http_status=400,
         mimecast_errors=[dict(code="err_validation_blank", message="blank field", retryable=False)],
@@ -120,8 +119,8 @@ def test_settings_warnings_are_forwarded():
 
 
 def test_missing_requests_library(monkeypatch):
-    monkeypatch.setattr(info_module, "HAS_REQUESTS", False)
-    monkeypatch.setattr(info_module, "REQUESTS_IMPORT_ERROR", "Traceback: No module named 'requests'")
+    monkeypatch.setattr(module_runner, "HAS_REQUESTS", False)
+    monkeypatch.setattr(module_runner, "REQUESTS_IMPORT_ERROR", "Traceback: No module named 'requests'")
     factory = Factory(FakeTransport())
     with pytest.raises(FailJson) as caught:
         execute(FakeModule(v2_params()), query_run, client_factory=factory)
@@ -153,46 +152,21 @@ def test_new_module_adds_the_connection_options_and_check_mode():
     assert CLIENT_SECRET in module.no_log_values
 
 
-@pytest.mark.parametrize("value", [None, "x", " padded "])
-def test_require_text_passes_values_through(value):
-    assert require_text(value, "subject") == value
+def test_a_module_that_changes_state_reports_changed_and_its_diff():
+    def run(module, client):
+        return dict(changed=True, released=["a"], diff=dict(before="a: held\n", after="a: released\n"))
+
+    with pytest.raises(ExitJson) as caught:
+        execute(FakeModule(v2_params()), run, client_factory=Factory(FakeTransport()))
+    assert caught.value.result == dict(changed=True, released=["a"], diff=dict(before="a: held\n", after="a: released\n"))
 
 
-@pytest.mark.parametrize("value", ["", "   ", "\t"])
-def test_require_text_rejects_blank(value):
-    with pytest.raises(MimecastOptionError) as caught:
-        require_text(value, "subject")
-    assert (caught.value.option, caught.value.message) == ("subject", "subject must not be empty or only whitespace")
+def test_a_failure_keeps_the_facts_gathered_before_it():
+    def run(module, client):
+        raise MimecastApiError("2 of 5 messages failed", facts=dict(released=["a", "b", "c"], failed=[dict(id="d"), dict(id="e")]))
 
-
-def test_search_by_maps_to_camel_case():
-    assert search_by(dict(search_by=dict(field_name="subject", value="Invoice"))) == {"fieldName": "subject", "value": "Invoice"}
-    assert search_by(dict(search_by=None)) is None
-    assert search_by({}) is None
-
-
-def test_search_by_rejects_a_blank_value():
-    with pytest.raises(MimecastOptionError) as caught:
-        search_by(dict(search_by=dict(field_name="subject", value=" ")))
-    assert caught.value.option == "search_by.value"
-
-
-def test_require_text_refuses_over_long_values_naming_the_option():
-    assert require_text("x" * 1000, "subject") == "x" * 1000
-    with pytest.raises(MimecastOptionError) as caught:
-        require_text("x" * 1001, "subject")
-    assert caught.value.option == "subject"
-    assert str(caught.value) == "subject is 1001 characters long; at most 1000 are allowed"
-
-
-@pytest.mark.parametrize("value, expected", [("192.0.2.7", "192.0.2.7"), (" 2001:db8::1 ", "2001:db8::1"), ("2001:DB8:0::1", "2001:db8::1")])
-def test_ip_address_text_accepts_v4_and_v6(value, expected):
-    assert ip_address_text(value, "sender_ip") == expected
-
-
-@pytest.mark.parametrize("value", ["not-an-ip", "192.0.2", "192.0.2.300", "example.com"])
-def test_ip_address_text_refuses_anything_else(value):
-    with pytest.raises(MimecastOptionError) as caught:
-        ip_address_text(value, "sender_ip")
-    assert caught.value.option == "sender_ip"
-    assert "IPv4 or IPv6" in str(caught.value)
+    with pytest.raises(FailJson) as caught:
+        execute(FakeModule(v2_params()), run, client_factory=Factory(FakeTransport()))
+    result = caught.value.result
+    assert result["msg"] == "2 of 5 messages failed"
+    assert (result["released"], [entry["id"] for entry in result["failed"]]) == (["a", "b", "c"], ["d", "e"])

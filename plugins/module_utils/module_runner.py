@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mimecast.gateway contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What every module does around its own ``run(module, client)``.
+
+Build the AnsibleModule from the shared argument spec, check that requests is
+installed, resolve the connection, run, and exit with the result ``run`` returns
+(``changed`` false unless it says otherwise), or turn any MimecastError into
+``fail_json``: the one place where errors reach the user.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.mimecast.gateway.plugins.module_utils.client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    MimecastClient,
+)
+from ansible_collections.mimecast.gateway.plugins.module_utils.connection import (
+    CONNECTION_ARGUMENT_SPEC,
+    ConnectionSettings,
+    connection_argument_spec,
+)
+from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastError
+
+
+def new_module(argument_spec, result_options=True, **kwargs):
+    """An AnsibleModule with the shared connection options added to the module's own.
+
+    ``result_options`` adds the options of modules that return lists (page_size, max_results,
+    summary_only). Every module supports check mode: a read module reads as usual; a module that
+    changes state reads what it would change and returns it without changing anything.
+    """
+    spec = connection_argument_spec(**argument_spec) if result_options else dict(CONNECTION_ARGUMENT_SPEC, **argument_spec)
+    return AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+
+
+def execute(module, run, client_factory=MimecastClient):
+    """Run ``run(module, client)`` and exit the module with its result, or fail cleanly."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        settings = ConnectionSettings.from_params(module.params)
+        for warning in settings.warnings:
+            module.warn(warning)
+        client = client_factory(settings)
+        try:
+            result = run(module, client)
+        finally:
+            client.close()
+    except MimecastError as err:
+        module.fail_json(**err.to_fail_json())
+    result.setdefault("changed", False)
+    module.exit_json(**result)
