@@ -75,6 +75,8 @@ extends_documentation_fragment:
   - mimecast.gateway.results
   - mimecast.gateway.attributes
 seealso:
+  - module: mimecast.gateway.mimecast_held_message
+    description: Release or reject the messages this module lists, by their RV(held_messages[].id).
   - module: mimecast.gateway.mimecast_processing_info
   - module: mimecast.gateway.mimecast_track_info
 """
