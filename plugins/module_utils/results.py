@@ -125,20 +125,23 @@ def _sortable_time(text):
 
 
 class Summary:
-    """Counts for asserts: ``total``, ``by_<x>`` tallies, and the oldest timestamp with its age.
+    """Counts for asserts: ``total``, ``by_<x>`` tallies, the oldest timestamp with its age, and a maximum.
 
     ``group_by`` maps a summary key to the item field it counts (``{'by_route': 'route'}``);
-    ``oldest_field`` names the timestamp field whose minimum is reported.
+    ``oldest_field`` names the timestamp field whose minimum is reported; ``max_field`` an integer
+    field whose largest value is reported as ``max_<field>`` (null when no item has one).
     """
 
-    def __init__(self, group_by, oldest_field=None, now=None):
+    def __init__(self, group_by, oldest_field=None, max_field=None, now=None):
         self.group_by = list(group_by.items())
         self.oldest_field = oldest_field
+        self.max_field = max_field
         self.now = now or utcnow()
         self.total = 0
         self.counts = dict((name, {}) for name, _field in self.group_by)
         self._oldest_key = None
         self._oldest_text = None
+        self._max = None
 
     def add(self, item):
         self.total += 1
@@ -152,6 +155,10 @@ class Summary:
             sortable = _sortable_time(text)
             if sortable is not None and (self._oldest_key is None or sortable < self._oldest_key):
                 self._oldest_key, self._oldest_text = sortable, text
+        if self.max_field:
+            value = item.get(self.max_field)
+            if isinstance(value, int) and not isinstance(value, bool) and (self._max is None or value > self._max):
+                self._max = value
 
     def result(self):
         summary = dict(total=self.total)
@@ -161,6 +168,8 @@ class Summary:
             oldest = parse_api_time(self._oldest_key)
             summary["oldest_age_seconds"] = (
                 None if oldest is None else max(0, int((self.now - oldest).total_seconds())))
+        if self.max_field:
+            summary["max_" + self.max_field] = self._max
         return summary
 
 

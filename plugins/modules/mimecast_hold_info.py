@@ -233,58 +233,25 @@ summary:
       sample: 93755
 """
 
-from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
-from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import HOLD_LIST
 from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module
-from ansible_collections.mimecast.gateway.plugins.module_utils.options import ip_address_text, search_by
-from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
+from ansible_collections.mimecast.gateway.plugins.module_utils.queries import hold_list
+from ansible_collections.mimecast.gateway.plugins.module_utils.results import fields_argument_spec
 
-
-FIELD_TYPES = dict(has_attachments="bool", size="int")
-
-# The top-level keys of each returned item: the choices of the fields option. Mimecast's page
-# documents all of them; answers from live tenants often lack to_header.
-FIELDS = [
-    "id", "reason", "reason_id", "reason_code", "from", "from_header", "to", "to_header", "subject", "route",
-    "has_attachments", "size", "date_received", "policy_info"
-]
-
-# searchBy.fieldName as the live service takes it: Mimecast's page says reason_code, but the
-# service filters only on reasonCode (a fix other integrations shipped in 2025), and also takes senderIP.
-SEARCH_WIRE_NAMES = dict(reason_code="reasonCode", sender_ip="senderIP")
-SEARCH_FIELDS = ["all", "subject", "sender", "recipient", "reason_code", "sender_ip"]
 
 ARGUMENT_SPEC = dict(
-    fields=fields_argument_spec(FIELDS),
+    fields=fields_argument_spec(hold_list.FIELDS),
     admin=dict(type="bool", default=True),
     start=dict(type="str"),
     end=dict(type="str"),
     search_by=dict(type="dict", options=dict(
-        field_name=dict(type="str", required=True, choices=SEARCH_FIELDS),
+        field_name=dict(type="str", required=True, choices=hold_list.SEARCH_FIELDS),
         value=dict(type="str", required=True),
     )),
 )
 
 
-def build_request(params, now=None):
-    """Map the options to the request's ``data[0]`` object."""
-    data = dict(admin=params["admin"])
-    data.update(date_window(params, now))
-    searched = search_by(params, wire_names=SEARCH_WIRE_NAMES)
-    if searched:
-        if searched["fieldName"] == "senderIP":
-            searched["value"] = ip_address_text(searched["value"], "search_by.value")
-        data["searchBy"] = searched
-    return data
-
-
 def run(module, client):
-    pages = client.paginate(HOLD_LIST, build_request(module.params))
-    summary = Summary(dict(by_route="route", by_reason_code="reason_code"), oldest_field="date_received")
-    items, facts = collect(pages, FIELD_TYPES, summary, fields=module.params["fields"],
-                           summary_only=module.params["summary_only"])
-    facts["held_messages"] = items
-    return facts
+    return hold_list.read(client, module.params, fields=module.params["fields"], summary_only=module.params["summary_only"])
 
 
 def main():

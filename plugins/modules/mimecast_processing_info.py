@@ -233,68 +233,37 @@ summary:
       description: Age of the oldest message in seconds, or null when the queue is empty.
       type: int
       sample: 1800
+    max_attempts:
+      description: The most delivery attempts of any message, or null when the queue is empty.
+      type: int
+      sample: 7
+      version_added: 1.1.0
 """
 
-from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
-from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import PROCESSING_QUEUE
 from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module
-from ansible_collections.mimecast.gateway.plugins.module_utils.options import require_text, search_by
-from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
+from ansible_collections.mimecast.gateway.plugins.module_utils.queries import processing_queue
+from ansible_collections.mimecast.gateway.plugins.module_utils.results import fields_argument_spec
 
-
-FIELD_TYPES = dict(attachment="bool", size="int", attempts="int")
-
-# The top-level keys of each returned item: the choices of the fields option. The documented
-# keys, plus priority, which answers from live tenants carry.
-FIELDS = [
-    "id", "from_env", "from_header", "to", "subject", "attachment", "routing", "size", "remote_ip",
-    "attempts", "next_attempt", "created", "locked_until", "info", "priority"
-]
 
 ARGUMENT_SPEC = dict(
-    fields=fields_argument_spec(FIELDS),
-    queue_type=dict(type="str", default="processing", choices=["processing", "bulk_processing"]),
+    fields=fields_argument_spec(processing_queue.FIELDS),
+    queue_type=dict(type="str", default="processing", choices=processing_queue.QUEUE_TYPES),
     start=dict(type="str"),
     end=dict(type="str"),
     sort_order=dict(type="str", choices=["ascending", "descending"]),
     sort_by=dict(type="str"),
     search_by=dict(type="dict", options=dict(
-        field_name=dict(type="str", required=True, choices=["ALL", "fromAddress", "toAddress", "subject", "info", "remoteIp"]),
+        field_name=dict(type="str", required=True, choices=processing_queue.SEARCH_FIELDS),
         value=dict(type="str", required=True),
     )),
-    route=dict(type="str", choices=["all", "internal", "outbound", "inbound", "external"]),
+    route=dict(type="str", choices=processing_queue.ROUTES),
     attachments=dict(type="bool"),
 )
 
 
-def build_request(params, now=None):
-    """Map the options to the request's ``data[0]`` object."""
-    data = dict(type=params["queue_type"])
-    data.update(date_window(params, now))
-    if params.get("sort_order"):
-        data["sortOrder"] = params["sort_order"]
-    if params.get("sort_by") is not None:
-        data["sortBy"] = require_text(params["sort_by"], "sort_by")
-    searched = search_by(params)
-    if searched:
-        data["searchBy"] = searched
-    filters = []
-    if params.get("route"):
-        filters.append({"fieldName": "route", "value": params["route"]})
-    if params.get("attachments") is not None:
-        filters.append({"fieldName": "attachments", "value": "true" if params["attachments"] else "false"})
-    if filters:
-        data["filterBy"] = filters
-    return data
-
-
 def run(module, client):
-    pages = client.paginate(PROCESSING_QUEUE, build_request(module.params))
-    summary = Summary(dict(by_route="routing", by_info="info"), oldest_field="created")
-    items, facts = collect(pages, FIELD_TYPES, summary, fields=module.params["fields"],
-                           summary_only=module.params["summary_only"])
-    facts["messages"] = items
-    return facts
+    return processing_queue.read(client, module.params, fields=module.params["fields"],
+                                 summary_only=module.params["summary_only"])
 
 
 def main():

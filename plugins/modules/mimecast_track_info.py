@@ -224,27 +224,13 @@ summary:
       sample: {"archived": 1}
 """
 
-from ansible_collections.mimecast.gateway.plugins.module_utils.dates import date_window
-from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import MESSAGE_TRACKING
-from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
 from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module
-from ansible_collections.mimecast.gateway.plugins.module_utils.options import ip_address_text, require_text
-from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, fields_argument_spec
+from ansible_collections.mimecast.gateway.plugins.module_utils.queries import message_tracking
+from ansible_collections.mimecast.gateway.plugins.module_utils.results import fields_argument_spec
 
-
-FIELD_TYPES = dict(attachments="bool", spam_score="int")
-# Option name -> key inside advancedTrackAndTraceOptions (note Mimecast's casing of senderIP).
-ADVANCED_OPTIONS = dict(sender="from", recipient="to", subject="subject", sender_ip="senderIP")
-
-# The top-level keys of each returned item: the choices of the fields option. The documented
-# keys, plus info, spam_score and detection_level, which answers from live tenants carry.
-FIELDS = [
-    "id", "status", "received", "sent", "from_env", "from_hdr", "to", "attachments", "route", "sender_ip",
-    "subject", "info", "spam_score", "detection_level"
-]
 
 ARGUMENT_SPEC = dict(
-    fields=fields_argument_spec(FIELDS),
+    fields=fields_argument_spec(message_tracking.FIELDS),
     message_id=dict(type="str"),
     search_reason=dict(type="str"),
     start=dict(type="str"),
@@ -253,42 +239,15 @@ ARGUMENT_SPEC = dict(
     recipient=dict(type="str"),
     subject=dict(type="str"),
     sender_ip=dict(type="str"),
-    route=dict(type="list", elements="str", choices=["internal", "outbound", "inbound"]),
+    route=dict(type="list", elements="str", choices=message_tracking.ROUTES),
 )
-CRITERIA = ["message_id"] + sorted(ADVANCED_OPTIONS) + ["route"]
-MUTUALLY_EXCLUSIVE = [["message_id", option] for option in sorted(ADVANCED_OPTIONS) + ["route"]]
-
-
-def build_request(params, now=None):
-    """Map the options to the request's ``data[0]`` object."""
-    data = date_window(params, now)
-    if params.get("search_reason") is not None:
-        data["searchReason"] = require_text(params["search_reason"], "search_reason")
-    if params.get("message_id") is not None:
-        data["messageId"] = require_text(params["message_id"], "message_id")
-        return data
-    advanced = {}
-    for option, key in ADVANCED_OPTIONS.items():
-        if params.get(option) is not None:
-            advanced[key] = require_text(params[option], option)
-    if "senderIP" in advanced:
-        advanced["senderIP"] = ip_address_text(advanced["senderIP"], "sender_ip")
-    if params.get("route"):
-        advanced["route"] = list(params["route"])
-    if not advanced:
-        raise MimecastOptionError(
-            "message_id", "give message_id, or at least one of %s" % ", ".join(sorted(ADVANCED_OPTIONS) + ["route"]))
-    data["advancedTrackAndTraceOptions"] = advanced
-    return data
+CRITERIA = ["message_id"] + sorted(message_tracking.ADVANCED_OPTIONS) + ["route"]
+MUTUALLY_EXCLUSIVE = [["message_id", option] for option in CRITERIA[1:]]
 
 
 def run(module, client):
-    pages = client.paginate(MESSAGE_TRACKING, build_request(module.params))
-    summary = Summary(dict(by_route="route", by_status="status"))
-    items, facts = collect(pages, FIELD_TYPES, summary, fields=module.params["fields"],
-                           summary_only=module.params["summary_only"])
-    facts["tracked_emails"] = items
-    return facts
+    return message_tracking.read(client, module.params, fields=module.params["fields"],
+                                 summary_only=module.params["summary_only"])
 
 
 def main():

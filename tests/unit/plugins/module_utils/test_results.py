@@ -247,3 +247,12 @@ def test_summary_oldest_sorts_years_before_1000_correctly():
     summary.add(dict(created="2026-05-04T10:30:00+0000"))
     summary.add(dict(created="0999-01-01T01:00:00+01:00"))  # rewritten as 0999-...: must stay four digits to sort
     assert summary.result()["oldest"] == "0999-01-01T01:00:00+01:00"
+
+
+def test_summary_reports_the_largest_integer_of_its_max_field():
+    summary = results.Summary(dict(by_route="routing"), max_field="attempts")
+    for item in [dict(routing="inbound", attempts=3), dict(routing="inbound", attempts="9"), dict(routing="outbound", attempts=True),
+                 dict(routing="outbound", attempts=7), dict(routing="outbound")]:
+        summary.add(item)
+    assert summary.result() == dict(total=5, by_route={"inbound": 2, "outbound": 3}, max_attempts=7)
+    assert results.Summary({}, max_field="attempts").result() == dict(total=0, max_attempts=None)

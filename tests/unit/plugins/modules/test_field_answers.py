@@ -57,7 +57,7 @@ def test_fields_selects_the_keys_seen_in_the_field(monkeypatch, module, fixture,
     trimmed, _transport = run(monkeypatch, module, fixture, fields=selected, **options)
     expected = [dict((key, item[key]) for key in selected if key in item) for item in full[fact]]
     assert trimmed[fact] == expected
-    assert all(key in module.FIELDS for key in selected)
+    assert all(key in module.ARGUMENT_SPEC["fields"]["choices"] for key in selected)
 
 
 def test_spam_score_is_typed_and_may_come_as_text(monkeypatch):

@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.mimecast.gateway.plugins.module_utils._auth import sign_v1
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import ConnectionSettings
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
+from ansible_collections.mimecast.gateway.plugins.module_utils.queries import hold_list
 from ansible_collections.mimecast.gateway.plugins.modules import mimecast_hold_info as module
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     ACCESS_KEY,
@@ -74,7 +75,7 @@ def params(**options):
 
 
 def request_for(**options):
-    return module.build_request(params(**options), now=FIXED_NOW)
+    return hold_list.build_request(params(**options), now=FIXED_NOW)
 
 
 # -- options -> request ------------------------------------------------------------------------

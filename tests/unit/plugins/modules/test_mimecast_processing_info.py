@@ -13,6 +13,7 @@ from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import ConnectionSettings
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
+from ansible_collections.mimecast.gateway.plugins.module_utils.queries import processing_queue
 from ansible_collections.mimecast.gateway.plugins.modules import mimecast_processing_info as module
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     CLIENT_ID,
@@ -75,7 +76,7 @@ def params(**options):
 
 
 def request_for(**options):
-    return module.build_request(params(**options), now=FIXED_NOW)
+    return processing_queue.build_request(params(**options), now=FIXED_NOW)
 
 
 def messages_page(messages, next_token=None):
@@ -164,15 +165,16 @@ def run_module(answers, monkeypatch, **options):
 
 
 def test_run_shapes_messages_and_summarises(monkeypatch):
-    second = dict(RAW_MESSAGE, id="m2", routing="inbound", created="2026-05-04T10:00:00+0000", info="Greylisted", attachment="true")
+    second = dict(RAW_MESSAGE, id="m2", routing="inbound", created="2026-05-04T10:00:00+0000", info="Greylisted", attachment="true",
+                  attempts=7)
     transport, result = run_module([messages_page([RAW_MESSAGE], "p2"), messages_page([second])], monkeypatch, route="inbound")
     assert result == dict(
         messages=[SHAPED_MESSAGE, dict(SHAPED_MESSAGE, id="m2", routing="inbound", created="2026-05-04T10:00:00+0000",
-                                       info="Greylisted", attachment=True)],
+                                       info="Greylisted", attachment=True, attempts=7)],
         count=2,
         truncated=False,
         summary=dict(total=2, by_route={"outbound": 1, "inbound": 1}, by_info={"Remote server unavailable": 1, "Greylisted": 1},
-                     oldest="2026-05-04T10:00:00+0000", oldest_age_seconds=7200),
+                     oldest="2026-05-04T10:00:00+0000", oldest_age_seconds=7200, max_attempts=7),
     )
     assert transport.bodies[0] == {"meta": {"pagination": {"pageSize": 100}},
                                    "data": [{"type": "processing", "filterBy": [{"fieldName": "route", "value": "inbound"}]}]}
@@ -183,7 +185,8 @@ def test_run_shapes_messages_and_summarises(monkeypatch):
 def test_run_empty_queue(monkeypatch):
     transport, result = run_module([messages_page([])], monkeypatch)
     assert result == dict(messages=[], count=0, truncated=False,
-                          summary=dict(total=0, by_route={}, by_info={}, oldest=None, oldest_age_seconds=None))
+                          summary=dict(total=0, by_route={}, by_info={}, oldest=None, oldest_age_seconds=None,
+                                       max_attempts=None))
 
 
 def test_run_max_results(monkeypatch):
@@ -210,7 +213,7 @@ def test_main_success(monkeypatch):
     assert isinstance(outcome, ExitJson)
     assert outcome.result == dict(changed=False, messages=[SHAPED_MESSAGE], count=1, truncated=False, summary=dict(
         total=1, by_route={"outbound": 1}, by_info={"Remote server unavailable": 1}, oldest="2026-05-04T11:30:00+0000",
-        oldest_age_seconds=1800))
+        oldest_age_seconds=1800, max_attempts=3))
     assert transport.bodies[0]["data"] == [{"type": "processing", "filterBy": [
         {"fieldName": "route", "value": "inbound"}, {"fieldName": "attachments", "value": "true"}]}]
 

@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import ConnectionSettings
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
+from ansible_collections.mimecast.gateway.plugins.module_utils.queries import message_tracking
 from ansible_collections.mimecast.gateway.plugins.modules import mimecast_track_info as module
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     CLIENT_ID,
@@ -67,7 +68,7 @@ def params(**options):
 
 
 def request_for(**options):
-    return module.build_request(params(**options), now=FIXED_NOW)
+    return message_tracking.build_request(params(**options), now=FIXED_NOW)
 
 
 def tracked_page(emails, next_token=None):

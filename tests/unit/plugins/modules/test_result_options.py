@@ -80,7 +80,7 @@ def test_unknown_field_fails_before_any_request_listing_the_valid_ones(monkeypat
     outcome = call_main(monkeypatch, module, args, transport=transport)
     assert isinstance(outcome, FailJson)
     assert "fields" in outcome.result["msg"] and "no_such_key" in outcome.result["msg"]
-    assert ", ".join(module.FIELDS) in outcome.result["msg"]
+    assert ", ".join(module.ARGUMENT_SPEC["fields"]["choices"]) in outcome.result["msg"]
     assert transport.requests == []
 
 
@@ -89,4 +89,4 @@ def test_fields_choices_are_the_documented_return_keys(module):
     import yaml  # pylint: disable=import-outside-toplevel
     returned = yaml.safe_load(module.RETURN)
     fact = [name for name in returned if returned[name].get("type") == "list"][0]
-    assert sorted(returned[fact]["contains"]) == sorted(module.FIELDS)
+    assert sorted(returned[fact]["contains"]) == sorted(module.ARGUMENT_SPEC["fields"]["choices"])
