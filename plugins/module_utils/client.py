@@ -166,6 +166,7 @@ class MimecastClient:
                     raise self._final(_outcome_unknown(retry.error), attempts, started)
                 wait = self.backoff.delay(retries_done, waited, retry.floor)
                 if wait is None:
+                    retry.error.transient = True
                     if retries_done < self.backoff.retries:
                         retry.error.message += (", and retrying stopped because the next wait would pass max_retry_wait (%g s)"
                                                 % self.backoff.max_total_wait)

@@ -35,6 +35,9 @@ class MimecastError(Exception):
         self.path = path
         # Results a module still returns with the failure (what an action did before part of it failed).
         self.facts = dict(facts or {})
+        # True when the client gave up on a failure it retries (429, 5xx, a dropped connection...): the same
+        # call may well work later. An event source keeps polling after these.
+        self.transient = False
         self._secrets = ()
 
     @property
