@@ -68,6 +68,12 @@ unit: $(VENV_STAMP) collection-link ## Run the unit tests (pytest tests/unit)
 integration: $(VENV_STAMP) collection-link ## Run the integration tests against the emulator (pytest tests/integration)
 	$(PYTEST) tests/integration
 
+# Also part of `integration`; ansible-rulebook needs Java 17 or later (JAVA_HOME, or java on PATH).
+.PHONY: rulebook
+rulebook: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
+rulebook: $(VENV_STAMP) collection-link ## Run the example rulebooks with ansible-rulebook against the emulator
+	$(PYTEST) tests/integration/test_rulebook.py
+
 sanity: $(VENV_STAMP) ## Run ansible-test sanity on a copy of the collection
 	ANSIBLE_TEST="$(abspath $(VENV))/bin/ansible-test" PATH="$(abspath $(VENV))/bin:$$PATH" \
 		bash tests/sanity/run.sh
@@ -105,7 +111,8 @@ bench: $(VENV_STAMP) collection-link ## Benchmark the modules against the emulat
 DOCS_DIR := docs/reference
 RELEASE_DIR := .build/release
 EE_DIR := .build/ee
-.PHONY: docs docs-check release-build ee release-check test-matrix
+DE_DIR := .build/de
+.PHONY: docs docs-check release-build ee de release-check test-matrix
 
 docs docs-check: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
 docs docs-check: export PATH := $(abspath $(VENV))/bin:$(PATH)
@@ -135,10 +142,19 @@ ee: release-build ## Write the execution environment's build context to .build/e
 	$(VENV)/bin/ansible-builder create --file $(EE_DIR)/execution-environment.yml \
 		--context $(EE_DIR)/context --output-filename Containerfile
 
-release-check: ee ## Check the tarball and EE context; install the tarball offline and run a module from it
+# The decision environment for EDA controller, staged the same way (see extensions/eda/decision-environment.yml).
+de: release-build ## Write the decision environment's build context to .build/de/context (no image build)
+	rm -rf $(DE_DIR)
+	mkdir -p $(DE_DIR)
+	cp extensions/eda/decision-environment.yml $(DE_DIR)/
+	cp $(RELEASE_DIR)/mimecast-gateway-*.tar.gz $(DE_DIR)/mimecast-gateway.tar.gz
+	$(VENV)/bin/ansible-builder create --file $(DE_DIR)/decision-environment.yml \
+		--context $(DE_DIR)/context --output-filename Containerfile
+
+release-check: ee de ## Check the tarball and the EE and DE contexts; install the tarball offline and run a module from it
 	@echo "Contents of $$(cd $(RELEASE_DIR) && ls *.tar.gz):"
 	@tar -tzf $(RELEASE_DIR)/*.tar.gz | sort | sed 's/^/  /'
-	RELEASE_DIR="$(abspath $(RELEASE_DIR))" EE_DIR="$(abspath $(EE_DIR))" $(PYTEST) tests/release
+	RELEASE_DIR="$(abspath $(RELEASE_DIR))" EE_DIR="$(abspath $(EE_DIR))" DE_DIR="$(abspath $(DE_DIR))" $(PYTEST) tests/release
 
 # Separate virtualenvs per ansible-core line under .build/matrix/; see the table
 # in tests/matrix/run.sh. MATRIX_JOBS runs that many lines at once; MATRIX picks

@@ -127,11 +127,18 @@ EXAMPLES = r"""
 import json
 import logging
 import os
+import sys
 import tempfile
 
-from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
-from ansible_collections.mimecast.gateway.plugins.module_utils.queries import hold_list
-from ansible_collections.mimecast.gateway.plugins.plugin_utils._event_polling import run_source
+# ansible-rulebook runs a source with runpy.run_path, without Ansible's collection loader: make the collections
+# root this file is installed in importable (<root>/ansible_collections/mimecast/gateway/extensions/eda/plugins/event_source).
+_COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7))
+if os.path.isdir(os.path.join(_COLLECTIONS_ROOT, "ansible_collections")) and _COLLECTIONS_ROOT not in sys.path:
+    sys.path.insert(0, _COLLECTIONS_ROOT)
+
+from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError  # noqa: E402 pylint: disable=wrong-import-position
+from ansible_collections.mimecast.gateway.plugins.module_utils.queries import hold_list  # noqa: E402 pylint: disable=wrong-import-position
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._event_polling import run_source  # noqa: E402 pylint: disable=wrong-import-position
 
 logger = logging.getLogger("mimecast.gateway.event_source")
 
