@@ -60,13 +60,27 @@ demo: $(VENV_STAMP) collection-link ## Run playbooks/compliance_check.yml agains
 		-e mail_flow_compliance_report_dir=$(DEMO_REPORTS) -e mail_flow_compliance_fail_on_violation=false
 	@echo "Reports written to $(DEMO_REPORTS) (open aggregate.html in a browser)"
 
+# The emulator in the foreground, for trying the playbooks and modules by hand: it prints the
+# MIMECAST_* variables to paste into another shell and serves until Ctrl-C. Stdlib only, so
+# no virtualenv. EMULATOR_DATASET= (empty) serves generated data instead of the demo's;
+# EMULATOR_ARGS passes options through, e.g. "--scheme v1" or "--port 8443" (see tests/emulator/README.md).
+EMULATOR_DATASET ?= tests/emulator/datasets/compliance.json
+EMULATOR_ARGS ?=
+.PHONY: emulator
+emulator: ## Run the emulator (demo data) in the foreground; prints the MIMECAST_* variables to export; Ctrl-C stops it
+	@$(PYTHON) tests/emulator/with_emulator.py --print-env $(if $(EMULATOR_DATASET),--dataset $(EMULATOR_DATASET)) $(EMULATOR_ARGS)
+
 test: unit integration molecule sanity lint changelog docs-check release-check ## Run unit, integration, molecule, sanity, lint, changelog lint, docs check and release check, in order
 
 unit: $(VENV_STAMP) collection-link ## Run the unit tests (pytest tests/unit)
 	$(PYTEST) tests/unit
 
+# Two workers, one per core: most of the time goes to ansible-playbook starting up. Each test file stays in one
+# worker (tests/integration/conftest.py), so its emulators and shared runs are made once. INTEGRATION_WORKERS=0
+# runs them in this process, one after another.
+INTEGRATION_WORKERS ?= 2
 integration: $(VENV_STAMP) collection-link ## Run the integration tests against the emulator (pytest tests/integration)
-	$(PYTEST) tests/integration
+	$(PYTEST) $$([ "$(INTEGRATION_WORKERS)" = 0 ] || echo "-n $(INTEGRATION_WORKERS) --dist loadgroup") tests/integration
 
 # Also part of `integration`; ansible-rulebook needs Java 17 or later (JAVA_HOME, or java on PATH).
 .PHONY: rulebook

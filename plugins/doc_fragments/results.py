@@ -7,7 +7,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # How results are fetched and returned, shared by every module
+    # How results are fetched and returned, and the names they use, shared by every info module
     # (RESULT_ARGUMENT_SPEC in plugins/module_utils/connection.py holds their spec).
     DOCUMENTATION = r"""
 options:
@@ -30,4 +30,15 @@ options:
         need counts, ages and tallies.
     type: bool
     default: false
+notes:
+  - Items keep the names Mimecast gives each endpoint, so the same fact has another name on another module. The
+    attachment flag is C(has_attachments) on the hold list, C(attachment) on the processing queue and C(attachments)
+    in tracking; the header sender is C(from_header) on the hold list and the processing queue and C(from_hdr) in
+    tracking; the direction is C(route) on the hold list and in tracking and C(routing) on the processing queue.
+  - The summaries use one vocabulary. RV(summary.by_route) keys are lower case in every module (the hold list's
+    items say C(INBOUND) where the others say C(inbound)), so C(summary.by_route.inbound) works everywhere; the
+    items keep Mimecast's values.
+  - C(search_by.field_name) takes the same snake_case names on every module where the endpoint supports the field,
+    V(all), V(sender), V(recipient), V(subject), and also V(info) and V(remote_ip) on the processing queue,
+    V(reason_code) and V(sender_ip) on the hold list; each is sent as the endpoint's own name.
 """

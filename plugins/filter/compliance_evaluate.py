@@ -18,6 +18,9 @@ description:
   - Each check is V(passed), V(failed), V(error) (its data could not be read) or V(skipped) (turned off).
   - A module result that holds no summary (a failure registered with C(failed_when=false)) makes its checks
     V(error), with the module's message, so one unreachable account still shows in the reports.
+  - A result Mimecast refused (C(error_type=MimecastAuthenticationError), for wrong credentials or a bad signature)
+    stops the account instead; its report is in error with one reason, naming Mimecast's error code, and no check.
+    The role makes no API call after a refused one.
   - The report holds counts and ages only, never message subjects or addresses.
 options:
   _input:
@@ -40,6 +43,12 @@ options:
     type: list
     elements: dict
     default: []
+  stopped:
+    description:
+      - Why the account stopped before its checks, for example the errors of
+        P(mimecast.gateway.compliance_settings#filter). The report is then in error with this reason alone, and
+        the module results are not read; only C(account) (and C(file_stem)) of the settings are needed.
+    type: str
 seealso:
   - plugin: mimecast.gateway.compliance_settings
     plugin_type: filter
@@ -68,9 +77,23 @@ _value:
       type: str
       sample: contoso-eu
     status:
-      description: V(passed), V(failed) (a check failed) or V(error) (a check could not be evaluated).
+      description: V(passed), V(failed) (a check failed) or V(error) (a check could not be evaluated, or the account stopped).
       type: str
       sample: failed
+    stopped:
+      description:
+        - Whether the account stopped before its checks (O(stopped) was given, or Mimecast refused the credentials).
+          Its one check, C(checked), is then in error with the reason as its message.
+      type: bool
+      sample: false
+    error:
+      description: Why the account is in error, each distinct reason once; V(null) when it is not.
+      type: str
+      sample: "Mimecast refused the credentials (invalid_client) while reading the held messages; no further API call was made: ..."
+    warnings:
+      description: Warnings about the settings, such as a probe's expected status no message tracking status is known to match.
+      type: list
+      elements: str
     counts:
       description: How many checks passed, failed, were in error or were turned off (V(skipped)).
       type: dict
@@ -113,10 +136,10 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import evaluate
 
 
-def compliance_evaluate(settings, held=None, processing=None, probes=None):
+def compliance_evaluate(settings, held=None, processing=None, probes=None, stopped=None):
     if not isinstance(settings, dict) or "account" not in settings:
         raise AnsibleFilterError("compliance_evaluate expects the settings returned by mimecast.gateway.compliance_settings")
-    return evaluate(settings, held=held, processing=processing, probe_results=probes or [])
+    return evaluate(settings, held=held, processing=processing, probe_results=probes or [], stopped=stopped)
 
 
 class FilterModule(object):

@@ -18,6 +18,8 @@ description:
     Jenkins and GitHub read it; V(markdown) suits a merge-request comment or a ticket; V(html) is a self-contained
     page with the pass/fail table, a bar chart of held messages by reason and an age histogram of the held and
     processing queues, as inline SVG with no external asset; V(text) is a short table for a terminal.
+  - The aggregate counts accounts with failing checks apart from accounts in error (stopped, or a check that could
+    not be evaluated), and each account's row gives its failing checks and why it is in error.
 options:
   _input:
     description:
@@ -49,16 +51,16 @@ EXAMPLES = r"""
     dest: /var/tmp/compliance.html
     mode: "0644"
 
-- name: Print a table of every account's checks
+- name: Print a table of every account's checks, one line each (readable with the default callback)
   ansible.builtin.debug:
-    msg: "{{ ansible_play_hosts | map('extract', hostvars, 'report') | list | mimecast.gateway.compliance_render('text') }}"
+    msg: "{{ (ansible_play_hosts | map('extract', hostvars, 'report') | list | mimecast.gateway.compliance_render('text')).splitlines() }}"
 """
 
 RETURN = r"""
 _value:
   description: The report as text in the format asked for.
   type: str
-  sample: "Mail flow compliance FAILED: 6 of 8 checks passed, 2 failed"
+  sample: "Mail flow compliance ERROR: 2 accounts checked: 0 passed, 1 with failing checks, 1 in error"
 """
 
 from ansible.errors import AnsibleFilterError

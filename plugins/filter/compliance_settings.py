@@ -16,6 +16,8 @@ description:
     names to values, and returns them normalised (ages such as V(24h) in seconds, probe defaults filled in, the
     report directory made absolute), together with the list of everything wrong with them.
   - Each error names the variable at fault, so the role can stop before any API call.
+  - A probe's expected status that message tracking is not known to report (a typo such as V(deliverd)) is a
+    warning, not an error, naming the probe and the closest known status.
   - The role calls this filter itself; it is public so other roles can reuse the same checks.
 options:
   _input:
@@ -65,10 +67,19 @@ _value:
       type: list
       elements: str
       sample: ["mail_flow_compliance_max_held_age 'a day' is not an age; give an age such as 30m, 24h, 2d or 1w"]
+    warnings:
+      description: Things that are allowed but probably wrong, each naming the variable and the probe.
+      type: list
+      elements: str
+      sample: ["mail_flow_compliance_probes[0].expected_status (probe canary): 'deliverd' is not a message tracking status
+               Mimecast is known to report, so the probe may never pass; did you mean delivered?"]
     settings:
       description:
         - The variables without their prefix, normalised; ages (C(max_held_age), C(max_processing_age)) in seconds,
           V(null) for a check that is turned off. Complete only when RV(_value.errors) is empty.
+        - C(report_files) lists the files to write, C(other_report_files) those of the formats not asked for.
+          Both are given whenever the account, the report directory and the formats are readable, even with
+          errors, so an account stopped by its variables still gets a fresh report.
       type: dict
       sample: {"max_held": 100, "max_held_age": 86400, "report_formats": ["json", "html"], "read_held": true}
 """

@@ -16,6 +16,7 @@ __metaclass__ = type
 import datetime
 import json
 import random
+import socket
 import time
 import traceback
 
@@ -198,6 +199,12 @@ class MimecastClient:
                 "TLS verification of %s failed: %s" % (url, root_cause(exc)), path=path,
                 hint="give ca_path (a CA bundle that signs the server's certificate), or validate_certs: false for a test server")
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            if _host_unknown(exc):
+                # A name that does not exist will not exist a second later: fail at once. A temporary resolver
+                # failure (EAI_AGAIN) is retried with the rest.
+                raise MimecastTransportError(
+                    "The host name in %s does not exist: %s" % (url, root_cause(exc)), path=path,
+                    hint="check base_url/region (and the proxy, if one is set): the name is not known to DNS")
             raise _Retryable(MimecastTransportError(
                 "No answer from %s: %s" % (url, root_cause(exc)), path=path,
                 hint="check base_url/region, proxy settings and network access to Mimecast"),
@@ -337,22 +344,32 @@ class MimecastClient:
                      max_results if max_results is not None else self.settings.max_results)
 
 
+# getaddrinfo's answers for a name that does not exist (as opposed to EAI_AGAIN, a resolver that could not answer).
+_UNKNOWN_NAME_ERRORS = frozenset(code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None)) if code)
+
+
+def _causes(exc, limit=8):
+    """The exception and what it wraps: requests wraps urllib3, which wraps the socket's error."""
+    seen = 0
+    while exc is not None and seen < limit:
+        yield exc
+        inner = getattr(exc, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = inner if inner is not None and inner is not exc else (exc.__cause__ or exc.__context__)
+        seen += 1
+
+
+def _host_unknown(exc):
+    return any(isinstance(cause, socket.gaierror) and cause.errno in _UNKNOWN_NAME_ERRORS for cause in _causes(exc))
+
+
 def _never_connected(exc):
     """True when a request cannot have reached the server: the connection itself was never made."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
-    reason = exc
-    for _depth in range(6):
-        # urllib3's NewConnectionError (refused, no route, unknown name) is a ConnectTimeoutError.
-        if isinstance(reason, ConnectTimeoutError):
-            return True
-        inner = getattr(reason, "reason", None)
-        if not isinstance(inner, BaseException) and reason.args and isinstance(reason.args[0], BaseException):
-            inner = reason.args[0]
-        if not isinstance(inner, BaseException) or inner is reason:
-            return False
-        reason = inner
-    return False
+    # urllib3's NewConnectionError (refused, no route, unknown name) is a ConnectTimeoutError.
+    return any(isinstance(cause, ConnectTimeoutError) for cause in _causes(exc))
 
 
 def _outcome_unknown(error):

@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import base64
 import binascii
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -120,6 +121,15 @@ class ConnectionSettings:
 
     @classmethod
     def from_params(cls, params):
+        """Checked settings from the options; a MimecastOptionError names the option at fault, and the
+        environment variable its value came from, if it did."""
+        try:
+            return cls._from_params(params)
+        except MimecastOptionError as err:
+            raise _naming_the_environment(err, params)
+
+    @classmethod
+    def _from_params(cls, params):
         warnings = []
         scheme, credentials = _credentials(params)
         base_url = _base_url(params, scheme, warnings)
@@ -205,10 +215,14 @@ def _check_url(url, scheme):
         raise MimecastOptionError("base_url", "base_url %s is not an http:// or https:// URL" % url[:200])
     host = parts.hostname.lower()
     if "xx-api" in host:
+        if scheme == API_V2:
+            real = "for API 2.0 credentials, https://api.services.mimecast.com, or region global, uk or us"
+        else:
+            real = ("for API 1.0 keys, your region's host, https://<region>-api.mimecast.com, or region one of %s"
+                    % ", ".join(sorted(V1_REGIONS)))
         raise MimecastOptionError(
-            "base_url",
-            "base_url %s uses the xx-api placeholder from Mimecast's samples; use your account's real host "
-            "(API 2.0: https://api.services.mimecast.com)" % url[:200])
+            "base_url", "base_url %s uses the xx-api placeholder from Mimecast's samples; use your account's real host: %s"
+            % (url[:200], real))
     if scheme == API_V2 and _V1_HOST.match(host):
         raise MimecastOptionError(
             "base_url",
@@ -220,6 +234,19 @@ def _check_url(url, scheme):
             "base_url %s is an API 2.0 host, which does not accept API 1.0 signed requests; use your API 1.0 "
             "region's host (region one of %s)" % (url[:200], ", ".join(sorted(V1_REGIONS))))
     return url.rstrip("/")
+
+
+def _naming_the_environment(err, params):
+    """Add to the message where a bad value came from, when an environment variable supplied it."""
+    fallback = CONNECTION_ARGUMENT_SPEC.get(err.option or "", {}).get("fallback")
+    if not fallback:
+        return err
+    variable = fallback[1][0]
+    value = os.environ.get(variable)
+    if value is None or params.get(err.option) is None or str(params[err.option]) != value:
+        return err
+    err.message = "%s (%s comes from the environment variable %s)" % (err.message.rstrip("."), err.option, variable)
+    return err
 
 
 def _proxy(value):

@@ -27,11 +27,15 @@ _ISO = re.compile(
     r"(?:[Tt ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,](?P<fraction>[0-9]+))?)?"
     r"\s*(?P<offset>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$"
 )
-_RELATIVE = re.compile(r"^-\s*(?P<amount>[0-9]+)\s*(?P<unit>[smhdw])$")
+# A relative time: a minus, then one or more amounts with a unit (-15m, -24h, -1h30m, -1d12h).
+_DURATION = r"(?:[0-9]+\s*[smhdw]\s*)+"
+_RELATIVE = re.compile(r"^-\s*(?P<duration>%s)$" % _DURATION)
+_UNSIGNED = re.compile(r"^\+?\s*%s$" % _DURATION)
+_DURATION_PART = re.compile(r"([0-9]+)\s*([smhdw])")
 _UNITS = dict(s="seconds", m="minutes", h="hours", d="days", w="weeks")
 
 FORMS_HELP = ("an ISO 8601 date or date-time (2026-05-01, 2026-05-01T10:00:00Z, 2026-05-01T10:00:00+01:00) "
-              "or a relative time (now, -15m, -24h, -7d, -2w)")
+              "or a relative time (now, -15m, -24h, -7d, -2w, -1h30m)")
 
 
 def utcnow():
@@ -81,10 +85,16 @@ def parse_user_time(value, option, end_of_day=False, now=None):
     relative = _RELATIVE.match(text.lower())
     if relative:
         try:
-            delta = datetime.timedelta(**{_UNITS[relative.group("unit")]: int(relative.group("amount"))})
+            delta = datetime.timedelta()
+            for amount, unit in _DURATION_PART.findall(relative.group("duration")):
+                delta += datetime.timedelta(**{_UNITS[unit]: int(amount)})
             return (now - delta).replace(microsecond=0)
         except OverflowError:
             raise MimecastOptionError(option, "%s '%s' reaches too far back" % (option, text[:64]))
+    if _UNSIGNED.match(text.lower()):
+        # "24h" or "+1d": relative times count back from now, so they start with a minus.
+        raise MimecastOptionError(option, "%s '%s' is not a time: relative times count back from now and start with a "
+                                          "minus, as in -%s; or use %s" % (option, text[:64], text.lstrip("+ ")[:64], FORMS_HELP))
     try:
         return parse_iso(text, end_of_day=end_of_day)
     except (ValueError, OverflowError) as exc:

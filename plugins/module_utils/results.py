@@ -130,24 +130,26 @@ class Summary:
     ``group_by`` maps a summary key to the item field it counts (``{'by_route': 'route'}``);
     ``oldest_field`` names the timestamp field whose minimum is reported; ``max_field`` an integer
     field whose largest value is reported as ``max_<field>`` (null when no item has one).
+    ``lower_case`` names the tallies whose keys are lower-cased, so that one vocabulary serves every
+    endpoint (the hold list says ``INBOUND`` where the others say ``inbound``).
     """
 
-    def __init__(self, group_by, oldest_field=None, max_field=None, now=None):
-        self.group_by = list(group_by.items())
+    def __init__(self, group_by, oldest_field=None, max_field=None, now=None, lower_case=()):
+        self.group_by = [(name, field, name in lower_case) for name, field in group_by.items()]
         self.oldest_field = oldest_field
         self.max_field = max_field
         self.now = now or utcnow()
         self.total = 0
-        self.counts = dict((name, {}) for name, _field in self.group_by)
+        self.counts = dict((name, {}) for name, _field, _lower in self.group_by)
         self._oldest_key = None
         self._oldest_text = None
         self._max = None
 
     def add(self, item):
         self.total += 1
-        for name, field in self.group_by:
+        for name, field, lower in self.group_by:
             value = item.get(field)
-            key = "unknown" if value is None or value == "" else str(value)
+            key = "unknown" if value is None or value == "" else str(value).lower() if lower else str(value)
             tally = self.counts[name]
             tally[key] = tally.get(key, 0) + 1
         if self.oldest_field:

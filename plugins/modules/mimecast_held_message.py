@@ -172,6 +172,41 @@ count:
   returned: always
   type: int
   sample: 1
+error_type:
+  description:
+    - On failure, its kind. V(MimecastOptionError) is an option at fault, named in RV(option), found before any request;
+      V(MimecastAuthenticationError) refused credentials or permissions; V(MimecastApiError) an error answer;
+      V(MimecastTransportError) no usable answer; V(MimecastResponseError) an answer that cannot be read;
+      V(MimecastOutcomeUnknown) an action whose answer was lost and could not be checked.
+  returned: failure
+  type: str
+  sample: MimecastAuthenticationError
+http_status:
+  description: On failure, the HTTP status of Mimecast's last answer.
+  returned: failure, when Mimecast answered
+  type: int
+  sample: 401
+mimecast_errors:
+  description: On failure, the error entries of Mimecast's answer, each with C(code), C(message) and C(retryable).
+  returned: failure, when Mimecast sent some
+  type: list
+  elements: dict
+  sample: [{"code": "err_xdk_invalid_signature", "message": "0004 Invalid Signature", "retryable": false}]
+request_id:
+  description: On failure, the request id Mimecast support asks for (the C(x-mc-req-id) sent, or the C(x-request-id) received).
+  returned: failure, when a request was made
+  type: str
+  sample: 3d796b76-4180-40e5-8f7c-6e0fd643b1a9
+attempts:
+  description: On failure, how many times the failing call was tried.
+  returned: failure, when a request was made
+  type: int
+  sample: 6
+option:
+  description: On failure, the option at fault.
+  returned: failure, when an option is at fault
+  type: str
+  sample: region
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import RESULT_ARGUMENT_SPEC

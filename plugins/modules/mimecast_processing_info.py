@@ -28,7 +28,7 @@ options:
   start:
     description:
       - Earliest creation time to list. ISO 8601 (V(2026-05-01), V(2026-05-01T08:00:00Z),
-        V(2026-05-01T10:00:00+02:00)) or relative (V(now), V(-15m), V(-24h), V(-7d), V(-2w)).
+        V(2026-05-01T10:00:00+02:00)) or relative (V(now), V(-15m), V(-24h), V(-7d), V(-2w), or combined as in V(-1h30m)).
       - A date alone means 00:00:00 UTC; a time without an offset is UTC.
       - Mimecast's default is seven days ago.
     type: str
@@ -53,10 +53,14 @@ options:
     suboptions:
       field_name:
         description:
-          - The field to search; V(ALL) searches every field.
+          - The field to search; V(all) searches every field. These are the names every module of this collection uses
+            (as M(mimecast.gateway.mimecast_hold_info) does); they are sent as Mimecast's C(ALL), C(fromAddress),
+            C(toAddress), C(subject), C(info) and C(remoteIp).
+          - Mimecast's own spellings V(ALL), V(fromAddress), V(toAddress) and V(remoteIp) are accepted too, as earlier
+            releases took them.
         type: str
         required: true
-        choices: [ALL, fromAddress, toAddress, subject, info, remoteIp]
+        choices: [all, sender, recipient, subject, info, remote_ip, ALL, fromAddress, toAddress, remoteIp]
       value:
         description:
           - The text to look for. Must not be empty.
@@ -114,7 +118,7 @@ EXAMPLES = r"""
   mimecast.gateway.mimecast_processing_info:
     queue_type: bulk_processing
     search_by:
-      field_name: toAddress
+      field_name: recipient
       value: example.org
     start: -2h
   register: bulk
@@ -218,7 +222,7 @@ summary:
       type: int
       sample: 1
     by_route:
-      description: Count per RV(messages[].routing).
+      description: Count per RV(messages[].routing), its keys lower case.
       type: dict
       sample: {"outbound": 1}
     by_info:
@@ -238,6 +242,40 @@ summary:
       type: int
       sample: 7
       version_added: 1.1.0
+error_type:
+  description:
+    - On failure, its kind. V(MimecastOptionError) is an option at fault, named in RV(option), found before any request;
+      V(MimecastAuthenticationError) refused credentials or permissions; V(MimecastApiError) an error answer;
+      V(MimecastTransportError) no usable answer; V(MimecastResponseError) an answer that cannot be read.
+  returned: failure
+  type: str
+  sample: MimecastAuthenticationError
+http_status:
+  description: On failure, the HTTP status of Mimecast's last answer.
+  returned: failure, when Mimecast answered
+  type: int
+  sample: 401
+mimecast_errors:
+  description: On failure, the error entries of Mimecast's answer, each with C(code), C(message) and C(retryable).
+  returned: failure, when Mimecast sent some
+  type: list
+  elements: dict
+  sample: [{"code": "err_xdk_invalid_signature", "message": "0004 Invalid Signature", "retryable": false}]
+request_id:
+  description: On failure, the request id Mimecast support asks for (the C(x-mc-req-id) sent, or the C(x-request-id) received).
+  returned: failure, when a request was made
+  type: str
+  sample: 3d796b76-4180-40e5-8f7c-6e0fd643b1a9
+attempts:
+  description: On failure, how many times the failing call was tried.
+  returned: failure, when a request was made
+  type: int
+  sample: 6
+option:
+  description: On failure, the option at fault.
+  returned: failure, when an option is at fault
+  type: str
+  sample: region
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module

@@ -33,7 +33,7 @@ options:
   start:
     description:
       - Earliest time to search from. ISO 8601 (V(2026-05-01), V(2026-05-01T08:00:00Z),
-        V(2026-05-01T10:00:00+02:00)) or relative (V(now), V(-15m), V(-24h), V(-7d), V(-2w)).
+        V(2026-05-01T10:00:00+02:00)) or relative (V(now), V(-15m), V(-24h), V(-7d), V(-2w), or combined as in V(-1h30m)).
       - A date alone means 00:00:00 UTC; a time without an offset is UTC.
     type: str
   end:
@@ -215,13 +215,47 @@ summary:
       type: int
       sample: 1
     by_route:
-      description: Count per RV(tracked_emails[].route).
+      description: Count per RV(tracked_emails[].route), its keys lower case.
       type: dict
       sample: {"inbound": 1}
     by_status:
       description: Count per RV(tracked_emails[].status).
       type: dict
       sample: {"archived": 1}
+error_type:
+  description:
+    - On failure, its kind. V(MimecastOptionError) is an option at fault, named in RV(option), found before any request;
+      V(MimecastAuthenticationError) refused credentials or permissions; V(MimecastApiError) an error answer;
+      V(MimecastTransportError) no usable answer; V(MimecastResponseError) an answer that cannot be read.
+  returned: failure
+  type: str
+  sample: MimecastAuthenticationError
+http_status:
+  description: On failure, the HTTP status of Mimecast's last answer.
+  returned: failure, when Mimecast answered
+  type: int
+  sample: 401
+mimecast_errors:
+  description: On failure, the error entries of Mimecast's answer, each with C(code), C(message) and C(retryable).
+  returned: failure, when Mimecast sent some
+  type: list
+  elements: dict
+  sample: [{"code": "err_xdk_invalid_signature", "message": "0004 Invalid Signature", "retryable": false}]
+request_id:
+  description: On failure, the request id Mimecast support asks for (the C(x-mc-req-id) sent, or the C(x-request-id) received).
+  returned: failure, when a request was made
+  type: str
+  sample: 3d796b76-4180-40e5-8f7c-6e0fd643b1a9
+attempts:
+  description: On failure, how many times the failing call was tried.
+  returned: failure, when a request was made
+  type: int
+  sample: 6
+option:
+  description: On failure, the option at fault.
+  returned: failure, when an option is at fault
+  type: str
+  sample: region
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module

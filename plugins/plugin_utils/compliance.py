@@ -35,6 +35,7 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.connection import
     RESULT_ARGUMENT_SPEC,
 )
 from ansible_collections.mimecast.gateway.plugins.module_utils.dates import parse_api_time
+from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance_guards import refusal, status_notes, status_warnings
 
 
 PREFIX = "mail_flow_compliance_"
@@ -98,6 +99,8 @@ def parse_age(value, name):
         raise SettingsError("%s must not be negative (%r); give %s" % (name, str(value)[:40], AGE_HELP))
     if not _AGE.match(text):
         hint = " (a number alone has no unit)" if text.isdigit() else ""
+        if text in ("null", "none", "~"):
+            hint = " (to turn the check off on the command line, give null as JSON: -e '{\"%s\": null}')" % name
         raise SettingsError("%s %r is not an age%s; give %s" % (name, str(value)[:40], hint, AGE_HELP))
     return sum(int(amount) * _UNIT_SECONDS[unit] for amount, unit in _AGE_PART.findall(text))
 
@@ -179,6 +182,10 @@ def _probe(raw, index, name_var):
     if not probe.get("name"):
         probe["name"] = probe.get("message_id") or " ".join("%s=%s" % (key, probe[key]) for key in searched)
     probe["expected_status"], probe["accepted_statuses"] = expected_statuses(raw.get("expected_status"), where + ".expected_status")
+    words = [probe["expected_status"]] if isinstance(probe["expected_status"], str) else probe["expected_status"]
+    warnings = status_warnings(words, where + ".expected_status", probe["name"])
+    if warnings:
+        probe["warnings"] = warnings
     return probe
 
 
@@ -242,8 +249,10 @@ def check_settings(given, defined_names=None, cwd=None):
 
     ``defined_names`` lists every variable name in scope, to catch misspelt ones;
     ``cwd`` resolves a relative report directory (default: the current directory).
-    Returns ``{"errors": [...], "settings": {...}}``; settings are only complete when
-    there are no errors. Values are never echoed for the connection, which holds secrets.
+    Returns ``{"errors": [...], "warnings": [...], "settings": {...}}``; settings are only
+    complete when there are no errors, but name the report files whenever the account, the
+    report directory and the formats are readable, so an account stopped by its variables
+    still gets a fresh report. Values are never echoed for the connection, which holds secrets.
     """
     errors = _unknown_variables(defined_names)
     settings = {}
@@ -334,13 +343,17 @@ def check_settings(given, defined_names=None, cwd=None):
         settings["read_held"] = any((settings["max_held"] is not None, settings["max_held_age"] is not None,
                                      settings["forbidden_reason_codes"], settings["max_held_per_reason"]))
         settings["read_processing"] = any(settings[name] is not None for name in ("max_processing", "max_attempts", "max_processing_age"))
+    settings["report_files"], settings["other_report_files"] = [], []
+    if all(key in settings for key in ("account", "report_dir", "report_formats")):
         settings["file_stem"] = file_stem(settings["account"])
-        settings["report_files"] = [
-            dict(format=fmt,
-                 dest=os.path.join(settings["report_dir"], "accounts", "%s.%s" % (settings["file_stem"], EXTENSIONS[fmt])),
-                 aggregate_dest=os.path.join(settings["report_dir"], "aggregate.%s" % EXTENSIONS[fmt]))
-            for fmt in settings["report_formats"]]
-    return dict(errors=errors, settings=settings)
+        # other_report_files: the formats not asked for, which the role deletes so no earlier run's file is left.
+        for fmt in FORMATS:
+            settings["report_files" if fmt in settings["report_formats"] else "other_report_files"].append(dict(
+                format=fmt, extension=EXTENSIONS[fmt],
+                dest=os.path.join(settings["report_dir"], "accounts", "%s.%s" % (settings["file_stem"], EXTENSIONS[fmt])),
+                aggregate_dest=os.path.join(settings["report_dir"], "aggregate.%s" % EXTENSIONS[fmt])))
+    warnings = [warning for probe in settings["probes"] for warning in probe.get("warnings", [])]
+    return dict(errors=errors, warnings=warnings, settings=settings)
 
 
 def file_stem(account):
@@ -409,9 +422,21 @@ class _Checks:
                  observed_text=text, limit_text=limit_text, message=message)
 
 
-def evaluate(settings, held=None, processing=None, probe_results=None, now=None):
-    """One account's report from the settings and the registered module results."""
+def evaluate(settings, held=None, processing=None, probe_results=None, now=None, stopped=None):
+    """One account's report from the settings and the registered module results.
+
+    ``stopped`` says why the account stopped before its checks (its variables were wrong): the
+    report is then in error with that reason alone, and the results are not read. A result Mimecast
+    refused (MimecastAuthenticationError) stops the account the same way, with the refusal as reason.
+    """
     now = _now(now)
+    if stopped:
+        return stopped_report(settings.get("account"), str(stopped), now=now, stem=settings.get("file_stem"))
+    refused = refusal([("reading the held messages", held), ("reading the processing queue", processing)]
+                      + [("tracking probe %s" % (result.get("item") or {}).get("name"), result)
+                         for result in probe_results or [] if isinstance(result, dict)])
+    if refused:
+        return stopped_report(settings.get("account"), refused[0], label=refused[1], now=now, stem=settings.get("file_stem"))
     checks = _Checks()
     held_data, held_error = _read(held) if settings.get("read_held") else (None, None)
     proc_data, proc_error = _read(processing) if settings.get("read_processing") else (None, None)
@@ -478,6 +503,7 @@ def evaluate(settings, held=None, processing=None, probe_results=None, now=None)
 
     return dict(
         _outcome(settings.get("account"), checks.items, now),
+        warnings=[warning for probe in settings.get("probes") or [] for warning in probe.get("warnings", [])],
         file_stem=settings.get("file_stem") or file_stem(settings.get("account") or "account"),
         held=dict(read=held_data is not None, error=held_error, count=held_count if held_data else None,
                   by_reason_code=by_reason, by_route=dict(held_summary.get("by_route") or {}),
@@ -501,23 +527,37 @@ def _oldest_observation(summary, settings, limit_key, when_empty, since):
     return age, format_age(age), "%s %s (%s ago), at most %s allowed" % (since, summary.get("oldest"), format_age(age), limit)
 
 
-def _outcome(account, checks, now):
+def _outcome(account, checks, now, stopped=False):
+    """``error``: why the account is in error (each distinct message once), or None; ``stopped``: before its checks."""
     counts = dict((status, sum(1 for check in checks if check["status"] == status)) for status in STATUSES)
     status = "error" if counts["error"] else "failed" if counts["failed"] else "passed"
     failing = ["%s (%s)" % (check["name"], check["message"]) for check in checks if check["status"] in ("failed", "error")]
-    return dict(account=account, generated=_iso(now), status=status, counts=counts, failing=failing, checks=checks)
+    errors = []
+    for check in checks:
+        if check["status"] == "error" and check["message"] not in errors:
+            errors.append(check["message"])
+    return dict(account=account, generated=_iso(now), status=status, stopped=stopped, error="; ".join(errors) or None,
+                counts=counts, failing=failing, checks=checks)
+
+
+MISSING = "the play failed for this account before its checks ran (see the play's output)"
+
+
+def stopped_report(account, reason, label="stopped", now=None, stem=None):
+    """The report of an account stopped before its checks: in error, with ``reason`` as its one check."""
+    account = str(account or "account")
+    checks = _Checks()
+    checks.add("checked", "run", "Account checked", "error", message=reason, observed_text=label)
+    empty = dict(read=False, error=None, count=None, by_route={}, oldest=None, oldest_age_seconds=None,
+                 age_histogram=[0] * len(AGE_BUCKETS))
+    return dict(_outcome(account, checks.items, _now(now), stopped=True), warnings=[], file_stem=stem or file_stem(account),
+                held=dict(empty, by_reason_code={}), processing=dict(empty, by_info={}, max_attempts=None),
+                age_buckets=[bucket for bucket, _low, _high in AGE_BUCKETS])
 
 
 def placeholder(account, now=None):
-    """The report of an account the play failed on before its checks ran, so the aggregate still shows it."""
-    now = _now(now)
-    checks = _Checks()
-    checks.add("checked", "run", "Account checked", "error", message="the play failed for this account before its checks ran")
-    empty = dict(read=False, error=None, count=None, by_route={}, oldest=None, oldest_age_seconds=None,
-                 age_histogram=[0] * len(AGE_BUCKETS))
-    return dict(_outcome(account, checks.items, now), file_stem=file_stem(account),
-                held=dict(empty, by_reason_code={}), processing=dict(empty, by_info={}, max_attempts=None),
-                age_buckets=[label for label, _low, _high in AGE_BUCKETS])
+    """The report of an account the play failed on before the role could report it, so the aggregate still shows it."""
+    return stopped_report(account, MISSING, now=now)
 
 
 def _probe_check(checks, probe, result):
@@ -532,16 +572,18 @@ def _probe_check(checks, probe, result):
     accepted = probe.get("accepted_statuses") or expected_statuses(expected)[1]
     wanted = expected_text(expected, accepted)
     data, error = _read(result)
-    if result is None:
+    if data is None and not error:
         error = "the probe was not run"
     if error:
         checks.add(check_id, "probe", name, "error", limit=expected, limit_text=wanted, accepted_statuses=accepted,
                    message="could not track the probe message: %s" % error)
         return
+    # A status outside the known vocabulary (a typo?) is noted where the check is read.
+    note = "".join(" (warning: %s)" % text for text in status_notes(accepted))
     found = [item for item in data.get("tracked_emails") or [] if isinstance(item, dict)]
     if not found:
         checks.add(check_id, "probe", name, "failed", observed=None, limit=expected, observed_text="not found", limit_text=wanted,
-                   accepted_statuses=accepted, message="no message found for %s; expected %s" % (_probe_query(probe), wanted))
+                   accepted_statuses=accepted, message="no message found for %s; expected %s%s" % (_probe_query(probe), wanted, note))
         return
     # Mimecast lists the newest first, but do not rely on it: the most recent match is the probe message.
     newest = max(found, key=lambda item: parse_api_time(item.get("received")) or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc))
@@ -549,8 +591,8 @@ def _probe_check(checks, probe, result):
     passed = status.strip().lower() in accepted
     several = "newest of %d matches, " % len(found) if len(found) > 1 else ""
     checks.add(check_id, "probe", name, "passed" if passed else "failed", observed=status, limit=expected, limit_text=wanted,
-               accepted_statuses=accepted, message="status %s, expected %s; %sreceived %s, route %s" % (
-                   status, wanted, several, newest.get("received") or "at an unknown time", newest.get("route") or "unknown"))
+               accepted_statuses=accepted, message="status %s, expected %s; %sreceived %s, route %s%s" % (
+                   status, wanted, several, newest.get("received") or "at an unknown time", newest.get("route") or "unknown", note))
 
 
 def _probe_query(probe):
@@ -567,7 +609,8 @@ def aggregate(reports, now=None, missing=None):
     checks = dict((status, sum(report["counts"][status] for report in reports)) for status in STATUSES)
     accounts = dict((status, sum(1 for report in reports if report["status"] == status)) for status in ("passed", "failed", "error"))
     status = "error" if accounts["error"] else "failed" if accounts["failed"] else "passed"
-    return dict(generated=_iso(_now(now)), status=status, account_counts=accounts, check_counts=checks, accounts=reports)
+    run = dict(generated=_iso(_now(now)), status=status, account_counts=accounts, check_counts=checks, accounts=reports)
+    return dict(run, summary=_run_line(run))
 
 
 def render(data, fmt, now=None, missing=None):
@@ -597,6 +640,8 @@ def _junit_suite(parent, report):
     suite = ET.SubElement(parent, "testsuite", dict(
         name=report["account"], tests=str(len(report["checks"])), failures=str(counts["failed"]),
         errors=str(counts["error"]), skipped=str(counts["skipped"]), time="0", timestamp=report["generated"].rstrip("Z")))
+    # The account's own result: in error (stopped, or a check could not be evaluated) is not the same as failed.
+    ET.SubElement(ET.SubElement(suite, "properties"), "property", dict(name="status", value=report["status"]))
     for check in report["checks"]:
         case = ET.SubElement(suite, "testcase", dict(classname="%s.%s" % (report["account"], check["category"]),
                                                      name=check["name"], time="0"))
@@ -632,6 +677,8 @@ WORD = dict(passed="PASSED", failed="FAILED", error="ERROR")
 
 
 def _summary_line(report):
+    if report.get("stopped"):
+        return "stopped before its checks"
     counts = report["counts"]
     active = len(report["checks"]) - counts["skipped"]
     parts = ["%d of %d checks passed" % (counts["passed"], active)]
@@ -645,9 +692,23 @@ def _summary_line(report):
 
 
 def _run_line(run):
-    accounts = run["accounts"]
-    bad = run["account_counts"]["failed"] + run["account_counts"]["error"]
-    return "%d account%s checked, %d with failing checks" % (len(accounts), "" if len(accounts) == 1 else "s", bad)
+    """Accounts in error (stopped, or a check could not be evaluated) are counted apart from those with failing checks."""
+    accounts, counts = run["accounts"], run["account_counts"]
+    return "%d account%s checked: %d passed, %d with failing checks, %d in error" % (
+        len(accounts), "" if len(accounts) == 1 else "s", counts["passed"], counts["failed"], counts["error"])
+
+
+def _error(report):
+    """Why an account is in error, each distinct message once (reports made before the ``error`` key included)."""
+    if "error" in report:
+        return report["error"]
+    return "; ".join(sorted(set(check["message"] for check in report["checks"] if check["status"] == "error"))) or None
+
+
+def _problems(report):
+    """An aggregate row's last cell: the failed checks, then why the account is in error."""
+    failed = ", ".join(check["name"] for check in report["checks"] if check["status"] == "failed")
+    return "; ".join(part for part in (failed, _error(report) and "error: " + _error(report)) if part) or "-"
 
 
 def _md(text):
@@ -660,8 +721,10 @@ def _tally(counts):
 
 def _md_account(report, level):
     lines = ["%s %s: %s" % ("#" * level, _md(report["account"]), WORD[report["status"]]), "",
-             _summary_line(report) + ". Generated " + report["generated"] + ".", "",
-             "| Result | Check | Observed | Limit | Details |", "| --- | --- | --- | --- | --- |"]
+             _summary_line(report) + ". Generated " + report["generated"] + ".", ""]
+    if report.get("stopped"):
+        return lines + [":warning: **ERROR**: " + _md(_error(report))]
+    lines += ["| Result | Check | Observed | Limit | Details |", "| --- | --- | --- | --- | --- |"]
     for check in report["checks"]:
         lines.append("| %s | %s | %s | %s | %s |" % (EMOJI[check["status"]], _md(check["name"]), _md(check["observed_text"]),
                                                      _md(check["limit_text"]), _md(check["message"])))
@@ -687,13 +750,13 @@ def _render_markdown(report, run):
         return "\n".join(lines) + "\n"
     lines = ["# Mimecast mail flow compliance: %s" % WORD[run["status"]], "",
              _run_line(run) + ". Generated " + run["generated"] + ".", "",
-             "| Account | Result | Passed | Failed | Errors | Off | Failing checks |", "| --- | --- | --- | --- | --- | --- | --- |"]
+             "| Account | Result | Passed | Failed | Errors | Off | Failing checks or error |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for item in run["accounts"]:
         counts = item["counts"]
-        bad = [check["name"] for check in item["checks"] if check["status"] in ("failed", "error")]
         lines.append("| %s | %s | %d | %d | %d | %d | %s |" % (
             _md(item["account"]), EMOJI[item["status"]], counts["passed"], counts["failed"], counts["error"], counts["skipped"],
-            _md(", ".join(bad)) or "-"))
+            _md(_problems(item))))
     for item in run["accounts"]:
         lines.append("")
         lines += _md_account(item, 2)
@@ -825,8 +888,10 @@ def _svg_empty(css_class, title, text):
 def _html_account(report):
     out = ['<section class="account" id="account-%s">' % _e(report["file_stem"]),
            '<h2>%s %s</h2>' % (_e(report["account"]), _badge(report["status"], WORD[report["status"]])),
-           '<p class="meta">%s. Generated %s.</p>' % (_e(_summary_line(report)), _e(report["generated"])),
-           '<table class="checks"><thead><tr><th>Result</th><th>Check</th><th>Observed</th><th>Limit</th><th>Details</th></tr></thead><tbody>']
+           '<p class="meta">%s. Generated %s.</p>' % (_e(_summary_line(report)), _e(report["generated"]))]
+    if report.get("stopped"):
+        return "\n".join(out + ['<p class="stopped">%s %s</p>' % (_badge("error"), _e(_error(report))), "</section>"])
+    out += ['<table class="checks"><thead><tr><th>Result</th><th>Check</th><th>Observed</th><th>Limit</th><th>Details</th></tr></thead><tbody>']
     for check in report["checks"]:
         out.append('<tr class="status-%s" data-check="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>' % (
             check["status"], _e(check["id"]), _badge(check["status"]), _e(check["name"]), _e(check["observed_text"]),
@@ -856,15 +921,14 @@ def _render_html(report, run):
             '<p class="meta">%s. Generated %s.</p>' % (_e(_run_line(run) if run else _summary_line(report)), _e(generated))]
     if run is not None:
         body.append('<table class="accounts"><thead><tr><th>Account</th><th>Result</th><th>Passed</th><th>Failed</th>'
-                    '<th>Errors</th><th>Off</th><th>Failing checks</th></tr></thead><tbody>')
+                    '<th>Errors</th><th>Off</th><th>Failing checks or error</th></tr></thead><tbody>')
         for item in reports:
             counts = item["counts"]
-            bad = [check["name"] for check in item["checks"] if check["status"] in ("failed", "error")]
             body.append('<tr class="status-%s" data-account="%s"><td><a href="#account-%s">%s</a></td><td>%s</td><td class="num">%d</td>'
                         '<td class="num">%d</td><td class="num">%d</td><td class="num">%d</td><td>%s</td></tr>' % (
                             item["status"], _e(item["account"]), _e(item["file_stem"]), _e(item["account"]),
                             _badge(item["status"], WORD[item["status"]]), counts["passed"], counts["failed"], counts["error"],
-                            counts["skipped"], _e(", ".join(bad)) or "-"))
+                            counts["skipped"], _e(_problems(item))))
         body.append("</tbody></table>")
     body += [_html_account(item) for item in reports]
     # The CSP forbids every external load: the page must stay readable as a CI artifact or an e-mail attachment.

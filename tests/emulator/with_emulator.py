@@ -12,10 +12,19 @@ __metaclass__ = type
 # MIMECAST_BASE_URL, MIMECAST_EMULATOR_URL and the credentials of one scheme in its
 # environment, and this script exits with CMD's exit code.  Credentials of the other
 # scheme are removed from CMD's environment so a client cannot pick up real ones.
+#
+# Or keep it running in the foreground for another shell (what `make emulator` does):
+#
+#   python tests/emulator/with_emulator.py --print-env [--scheme v1|v2] [emulator options]
+#
+# prints the settings a client needs as shell lines to paste (unset the other scheme's
+# credentials, export the base URL and this scheme's) and serves until Ctrl-C or SIGTERM,
+# then stops the emulator and exits 0.
 
 import argparse
 import os
 import queue
+import shlex
 import signal
 import subprocess
 import sys
@@ -29,25 +38,33 @@ except ImportError:  # run as a script: the script's own directory is on sys.pat
 STARTUP_TIMEOUT = 30
 
 
+USAGE = ("usage: with_emulator.py [--scheme v1|v2] [emulator options] -- CMD ARGS...\n"
+         "       with_emulator.py --print-env [--scheme v1|v2] [emulator options]")
+
+
 def parse(argv):
-    if "--" not in argv:
-        sys.exit("usage: with_emulator.py [--scheme v1|v2] [emulator options] -- CMD ARGS...")
-    split = argv.index("--")
+    split = argv.index("--") if "--" in argv else len(argv)
     command = argv[split + 1:]
-    if not command:
-        sys.exit("with_emulator.py: no command given after --")
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--scheme", choices=("v1", "v2"), default="v2")
+    parser.add_argument("--print-env", action="store_true")
     parser.add_argument("--tls-cert")
     for option in mimecast_emulator.CREDENTIAL_OPTIONS:
         parser.add_argument("--" + option.replace("_", "-"))
-    # Everything but --scheme goes to the emulator; credential overrides are also read here.
+    # Everything but --scheme and --print-env goes to the emulator; credential overrides are also read here.
     args, _unknown = parser.parse_known_args(argv[:split])
+    if args.print_env:
+        if "--" in argv:
+            sys.exit("with_emulator.py: --print-env runs no command\n" + USAGE)
+    elif "--" not in argv:
+        sys.exit(USAGE)
+    elif not command:
+        sys.exit("with_emulator.py: no command given after --")
     emulator_args, rest = [], iter(argv[:split])
     for arg in rest:
         if arg == "--scheme":
             next(rest, None)
-        elif not arg.startswith("--scheme="):
+        elif not arg.startswith("--scheme=") and arg != "--print-env":
             emulator_args.append(arg)
     return args, emulator_args, command
 
@@ -81,21 +98,62 @@ def stop_emulator(process):
             process.wait()
 
 
-def main(argv=None):
-    args, emulator_args, command = parse(sys.argv[1:] if argv is None else argv)
-    env = dict(os.environ)
-    for names in mimecast_emulator.CREDENTIALS.values():
-        for name in names:
-            env.pop(name, None)
-    env.update(mimecast_emulator.CREDENTIALS[args.scheme])
+def settings(args, base_url):
+    """(variables to set, variables to unset): what CMD's environment differs by."""
+    unset = [name for scheme, names in sorted(mimecast_emulator.CREDENTIALS.items()) if scheme != args.scheme
+             for name in names]
+    variables = {"MIMECAST_BASE_URL": base_url, "MIMECAST_EMULATOR_URL": base_url}
+    variables.update(mimecast_emulator.CREDENTIALS[args.scheme])
     for option, (scheme, name) in mimecast_emulator.CREDENTIAL_OPTIONS.items():
         if scheme == args.scheme and getattr(args, option):
-            env[name] = getattr(args, option)
+            variables[name] = getattr(args, option)
     if args.tls_cert:
-        env["MIMECAST_EMULATOR_CA_CERT"] = os.path.abspath(args.tls_cert)
+        variables["MIMECAST_EMULATOR_CA_CERT"] = os.path.abspath(args.tls_cert)
+    return variables, unset
 
+
+def serve(process, variables, unset):
+    """--print-env: print the settings as shell lines, then wait for Ctrl-C or SIGTERM."""
+    # MIMECAST_EMULATOR_URL is for the tests; a client needs the rest.
+    order = ["MIMECAST_BASE_URL"] + sorted(name for name in variables
+                                           if name not in ("MIMECAST_BASE_URL", "MIMECAST_EMULATOR_URL"))
+    print("Mimecast API emulator listening on %s. In another shell, paste:" % variables["MIMECAST_BASE_URL"])
+    print("")
+    print("unset " + " ".join(unset))
+    for name in order:
+        print("export %s=%s" % (name, shlex.quote(variables[name])))
+    print("")
+    print("Ctrl-C stops the emulator.", flush=True)
+    stopped = []
+    # Set here, not inherited: a shell starting this in the background may have SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.append(True))
+    while not stopped and process.poll() is None:
+        try:
+            process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            pass
+    if process.poll() is not None:
+        print("with_emulator.py: the emulator stopped (exit code %s)" % process.returncode, file=sys.stderr)
+        return 1
+    stop_emulator(process)
+    print("Emulator stopped.", flush=True)
+    return 0
+
+
+def main(argv=None):
+    args, emulator_args, command = parse(sys.argv[1:] if argv is None else argv)
     process, base_url = start_emulator(emulator_args)
-    env["MIMECAST_BASE_URL"] = env["MIMECAST_EMULATOR_URL"] = base_url
+    variables, unset = settings(args, base_url)
+    if args.print_env:
+        try:
+            return serve(process, variables, unset)
+        finally:
+            stop_emulator(process)
+    env = dict(os.environ)
+    for name in unset:
+        env.pop(name, None)
+    env.update(variables)
     child = None
 
     def forward(signum, _frame):

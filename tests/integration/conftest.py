@@ -6,3 +6,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from harness import ansible_playbook, emulator, fresh_emulator, tls_emulator  # noqa: F401 pylint: disable=unused-import
+
+import pytest
+
+# With pytest-xdist (`make integration` runs two workers, one per core), each test file runs whole in one worker,
+# so its module- and session-scoped emulators and runs are made once. test_secrets sweeps the very runs the fault
+# matrix made (test_faults keeps them in-process), so the two files share a worker.
+SHARED_WORKER = {"test_secrets": "test_faults"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        name = item.module.__name__.rsplit(".", 1)[-1]
+        item.add_marker(pytest.mark.xdist_group(SHARED_WORKER.get(name, name)))

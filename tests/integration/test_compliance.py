@@ -9,11 +9,17 @@ thresholds of compliance_thresholds.yml beside it: 6 checks pass and 5 fail. The
 tallies are computed from the dataset file, not copied from a run. The probe invoice-delivered
 tracks a message whose status is archived, as a delivered message shows on an account with
 archiving, and passes under the default expectation, delivered.
+
+Issue 13: every run writes a fresh report for every account, also one that stopped early (its
+variables are wrong, Mimecast refused its credentials), in error and saying why; the aggregate
+counts accounts in error apart from those with failing checks; the results table reads line by
+line under Ansible's default output; an unknown expected status is a warning.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import base64
 import collections
 import html.parser
 import json
@@ -77,8 +83,9 @@ def seeded():
 def single_account(seeded, ansible_playbook, tmp_path_factory):
     """One run of compliance_check.yml for the emulator's account, fail_on_violation left on."""
     reports = tmp_path_factory.mktemp("reports")
-    run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(seeded, "v2"),
-                           extra_vars=dict(thresholds(), mail_flow_compliance_report_dir=str(reports)))
+    # Ansible's default output, as AWX shows it: the default callback with its default (JSON) result format.
+    env = dict(scheme_env(seeded, "v2"), ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_CALLBACK_RESULT_FORMAT="json")
+    run = ansible_playbook(COMPLIANCE_CHECK, env=env, extra_vars=dict(thresholds(), mail_flow_compliance_report_dir=str(reports)))
     return run, reports, seeded.api_requests()
 
 
@@ -95,11 +102,22 @@ def test_the_play_fails_after_writing_every_report_and_lists_the_failing_checks(
 
 def test_the_terminal_table_shows_every_check(single_account):
     run, reports, _requests = single_account
-    table = task(run, "Show the results")["msg"].splitlines()
-    assert table[0] == "Mail flow compliance FAILED: 1 account checked, 1 with failing checks"
+    table = task(run, "Show the results")["msg"]
+    assert table[0] == "Mail flow compliance FAILED: 1 account checked: 0 passed, 1 with failing checks, 0 in error"
     rows = dict((re.split(r"\s{2,}", line)[2], re.split(r"\s{2,}", line)[1]) for line in table[2:13])
     assert rows == dict([(name, "FAIL") for name in FAILING] + [(name, "PASS") for name in PASSING])
     assert table[-1] == "Reports: %s" % reports
+
+
+def test_the_results_table_reads_one_line_per_check_in_ansible_s_default_output(single_account):
+    """The default callback prints a string result as one JSON string, newlines escaped: the table is a list of lines."""
+    run, _reports, _requests = single_account
+    shown = run.stdout.split("Show the results] ***", 1)[1].split("\nTASK [", 1)[0]
+    assert "\\n" not in shown, shown
+    rows = [line.strip() for line in shown.splitlines() if line.strip().startswith('"localhost  ')]
+    assert len(rows) == len(FAILING + PASSING), shown
+    for name in FAILING + PASSING:
+        assert len([row for row in rows if "  %s  " % name in row]) == 1, name
 
 
 def test_the_json_report_matches_the_seeded_data(single_account):
@@ -110,7 +128,9 @@ def test_the_json_report_matches_the_seeded_data(single_account):
     assert report["counts"] == dict(passed=6, failed=5, error=0, skipped=0)
     assert report["held"]["count"] == len(data["held"])
     assert report["held"]["by_reason_code"] == dict(collections.Counter(item["reasonCode"] for item in data["held"]))
-    assert report["held"]["by_route"] == dict(collections.Counter(item["route"] for item in data["held"]))
+    # Whatever the case of the route keys (the modules lower-case them).
+    assert dict((route.lower(), count) for route, count in report["held"]["by_route"].items()) == \
+        dict(collections.Counter(item["route"].lower() for item in data["held"]))
     assert report["processing"]["count"] == len(data["processing"])
     assert report["processing"]["max_attempts"] == max(item["attempts"] for item in data["processing"])
     # Ages from the dataset's relative stamps: held 30m, 45m | 1h..5h (6) | 8h, 10h, 20h | 30h.
@@ -139,7 +159,7 @@ def test_the_json_report_matches_the_seeded_data(single_account):
 
 def test_the_reports_show_what_each_probe_expected_and_observed(single_account):
     run, reports, _requests = single_account
-    rows = dict((cells[2], cells[3:]) for cells in (re.split(r"\s{2,}", line) for line in task(run, "Show the results")["msg"].splitlines()[2:13]))
+    rows = dict((cells[2], cells[3:]) for cells in (re.split(r"\s{2,}", line) for line in task(run, "Show the results")["msg"][2:13]))
     assert rows["Probe invoice-delivered"] == ["archived", "delivered (archived or delivered)"]
     assert rows["Probe po-queued"] == ["delivery", "delivery or deferred"]
     assert rows["Probe outbound-canary"] == ["held", "delivered (archived or delivered)"]
@@ -326,7 +346,7 @@ def test_two_accounts_with_their_own_credentials_in_parallel_with_an_aggregate(a
     assert re.findall(r'<tr class="status-(\w+)" data-account="(\w+)"', page) == [("failed", "acme"), ("passed", "globex")]
     assert page.count('<svg class="chart-held-by-reason"') == 2
     table = task(run, "Show the results")["msg"]
-    assert table.startswith("Mail flow compliance FAILED: 2 accounts checked, 1 with failing checks")
+    assert table[0] == "Mail flow compliance FAILED: 2 accounts checked: 1 passed, 1 with failing checks, 0 in error"
 
 
 # ------------------------------------------------------------------ probe expectations
@@ -363,26 +383,179 @@ def test_the_role_accepts_one_expected_status_or_a_list(ansible_playbook, tmp_pa
 
 # ------------------------------------------------------------------ bad input
 
-@pytest.mark.parametrize("variables, words", [
+# reported: the role's own checks found the mistake, so the account's report is written, in error,
+# saying why; a value the argument spec refuses stops the role before its first task.
+@pytest.mark.parametrize("variables, words, reported", [
     ({"mail_flow_compliance_max_held": -1},
-     "mail_flow_compliance_max_held must be 0 or more (or null to turn the check off), not -1"),
+     "mail_flow_compliance_max_held must be 0 or more (or null to turn the check off), not -1", True),
     ({"mail_flow_compliance_report_formats": ["json", "pdf"]},
-     "value of mail_flow_compliance_report_formats must be one or more of: json, junit, markdown, html. Got no match for: pdf"),
+     "value of mail_flow_compliance_report_formats must be one or more of: json, junit, markdown, html. Got no match for: pdf", False),
     ({"mail_flow_compliance_max_held_age": "a day"},
-     "mail_flow_compliance_max_held_age 'a day' is not an age; give an age such as 30m, 24h, 2d or 1w"),
+     "mail_flow_compliance_max_held_age 'a day' is not an age; give an age such as 30m, 24h, 2d or 1w", True),
     ({"mail_flow_compliance_max_hled": 5},
-     "unknown variable mail_flow_compliance_max_hled; did you mean mail_flow_compliance_max_held?"),
+     "unknown variable mail_flow_compliance_max_hled; did you mean mail_flow_compliance_max_held?", True),
     ({"mail_flow_compliance_probes": [{"message_id": "<a@b>"}, {"message_id": "<c@d>", "expected_status": []}]},
-     "mail_flow_compliance_probes[1].expected_status is empty; give a tracking status such as delivered, held or bounced"),
+     "mail_flow_compliance_probes[1].expected_status is empty; give a tracking status such as delivered, held or bounced", True),
     ({"mail_flow_compliance_probes": [{"message_id": "<a@b>", "expected_status": ["held", 3]}]},
      "mail_flow_compliance_probes[0].expected_status must list non-empty strings, each a tracking status such as delivered, held or "
-     "bounced; not 3"),
+     "bounced; not 3", True),
 ], ids=["negative-threshold", "unknown-format", "unreadable-age", "misspelt-name", "empty-expected-status", "non-string-status"])
-def test_bad_role_input_fails_before_any_api_call(fresh_emulator, ansible_playbook, tmp_path, variables, words):
+def test_bad_role_input_fails_before_any_api_call(fresh_emulator, ansible_playbook, tmp_path, variables, words, reported):
     reports = tmp_path / "reports"
     run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(fresh_emulator, "v2"),
                            extra_vars=dict(variables, mail_flow_compliance_report_dir=str(reports)))
     assert run.rc == 2, run
     assert words in run.stdout, run
     assert fresh_emulator.requests() == [], "no request, not even for a token"
-    assert not reports.exists()
+    if not reported:
+        assert not reports.exists()
+        return
+    report = json.loads(read(reports, "accounts/localhost.json"))
+    assert (report["status"], report["stopped"]) == ("error", True)
+    assert report["error"].startswith("invalid role variables: ") and words in report["error"]
+    assert sorted(os.listdir(str(reports / "accounts"))) == sorted(name.split("/")[1] for name in REPORT_FILES if "/" in name)
+
+
+# ------------------------------------------------------------------ issue 13: no report is left from an earlier run
+
+def write_inventory(folder, hosts, **group_vars):
+    inventory = {"mimecast_accounts": {"vars": group_vars, "hosts": dict(
+        (name, dict(host_vars, ansible_connection="local")) for name, host_vars in hosts.items())}}
+    path = folder / "hosts.yml"
+    path.write_text(yaml.safe_dump(inventory))
+    return {"ANSIBLE_INVENTORY": str(path)}
+
+
+def test_a_run_that_stops_early_still_replaces_every_report_of_the_account(fresh_emulator, ansible_playbook, tmp_path):
+    """Last week's report must never pass for today's: an account stopped by its variables gets a fresh one, in error."""
+    reports = tmp_path / "reports"
+    only_held = dict((P + name, None) for name in ("max_held_age", "max_processing", "max_attempts", "max_processing_age"))
+    accounts = ["acme", "initech", "umbrella"]
+    inventory = write_inventory(tmp_path, dict((name, {}) for name in accounts), **dict(only_held, mail_flow_compliance_report_dir=str(reports)))
+    env = dict(scheme_env(fresh_emulator, "v2"), **inventory)
+    first = ansible_playbook(COMPLIANCE_CHECK, env=env, extra_vars={"compliance_check_hosts": "mimecast_accounts"})
+    assert first.rc == 0, first
+    before = dict((name, json.loads(read(reports, "accounts/%s.json" % name))) for name in accounts)
+    assert set(report["status"] for report in before.values()) == {"passed"}
+
+    # initech misspells a variable (the role's own check); umbrella gives a count the argument spec refuses,
+    # which stops the play for it before the role's first task.
+    inventory = write_inventory(tmp_path, {"acme": {}, "initech": {P + "max_hled": 5}, "umbrella": {P + "max_held": "ten"}},
+                                **dict(only_held, mail_flow_compliance_report_dir=str(reports)))
+    fresh_emulator.reset()
+    second = ansible_playbook(COMPLIANCE_CHECK, env=dict(env, **inventory), extra_vars={"compliance_check_hosts": "mimecast_accounts"})
+    assert second.rc == 2, second
+    after = dict((name, json.loads(read(reports, "accounts/%s.json" % name))) for name in accounts)
+    for name in accounts:
+        assert after[name]["generated"] >= before[name]["generated"]
+        assert after[name] != before[name], name
+    assert after["acme"]["status"] == "passed"
+    assert (after["initech"]["status"], after["initech"]["stopped"]) == ("error", True)
+    assert "unknown variable mail_flow_compliance_max_hled; did you mean mail_flow_compliance_max_held?" in after["initech"]["error"]
+    assert (after["umbrella"]["status"], after["umbrella"]["stopped"]) == ("error", True)
+    assert "the play failed for this account before its checks ran" in after["umbrella"]["error"]
+    # Every format says so, not only the JSON.
+    for name in ("initech", "umbrella"):
+        assert read(reports, "accounts/%s.md" % name).startswith("# Mimecast mail flow compliance\n\n## %s: ERROR\n" % name)
+        assert '<span class="badge error">ERROR</span>' in read(reports, "accounts/%s.html" % name)
+        suite = ET.parse(str(reports / "accounts" / ("%s.junit.xml" % name))).getroot().find("testsuite")
+        assert (suite.get("errors"), suite.get("failures")) == ("1", "0")
+    aggregate = json.loads(read(reports, "aggregate.json"))
+    assert [(item["account"], item["status"]) for item in aggregate["accounts"]] == [
+        ("acme", "passed"), ("initech", "error"), ("umbrella", "error")]
+    assert aggregate["summary"] == "3 accounts checked: 1 passed, 0 with failing checks, 2 in error"
+
+    # A later run that writes fewer formats removes the others, so none is left looking current.
+    inventory = write_inventory(tmp_path, dict((name, {}) for name in accounts),
+                                **dict(only_held, mail_flow_compliance_report_dir=str(reports), mail_flow_compliance_report_formats=["json"]))
+    third = ansible_playbook(COMPLIANCE_CHECK, env=dict(env, **inventory), extra_vars={"compliance_check_hosts": "mimecast_accounts"})
+    assert third.rc == 0, third
+    assert sorted(os.listdir(str(reports / "accounts"))) == ["acme.json", "initech.json", "umbrella.json"]
+    assert sorted(name for name in os.listdir(str(reports)) if name != "accounts") == ["aggregate.json"]
+
+
+# ------------------------------------------------------------------ issue 13: refused credentials
+
+@pytest.mark.parametrize("scheme, wrong, code", [
+    ("v2", {"MIMECAST_CLIENT_SECRET": "not-the-secret"}, "invalid_client"),
+    ("v1", {"MIMECAST_SECRET_KEY": base64.b64encode(b"not-the-secret-key").decode()}, "err_xdk_invalid_signature"),
+])
+def test_refused_credentials_stop_the_account_at_once_with_one_error(ansible_playbook, tmp_path, scheme, wrong, code):
+    emulator = start_emulator("--dataset", DATASET)
+    try:
+        run = ansible_playbook(COMPLIANCE_CHECK, env=dict(scheme_env(emulator, scheme), **wrong),
+                               extra_vars=dict(thresholds(), mail_flow_compliance_report_dir=str(tmp_path)))
+        calls = [request["path"] for request in emulator.requests()]
+    finally:
+        stop_emulator(emulator)
+    assert run.rc == 2, run
+    # The token call (API 2.0) or the first API call (API 1.0), and nothing after: no queue read, no probe tracked.
+    assert calls == (["/oauth/token"] if scheme == "v2" else ["/api/gateway/get-hold-message-list"]), calls
+
+    # One error naming the account and Mimecast's code; the module's long refusal only in that one failure.
+    message = task(run, "Fail the account when a check failed")["msg"]
+    assert message.startswith("Mail flow compliance of localhost stopped before its checks: credentials refused (%s) "
+                              "reading the held messages, so no further API call was made: " % code), message
+    assert message.count("Hint:") == 1
+    shown = [line for line in run.stdout.splitlines() if "Hint:" in line]
+    assert shown and all(line.startswith(("fatal: [localhost]", "[ERROR]: Task failed")) for line in shown), shown
+    assert task(run, "Show the results")["msg"][1:3] == [
+        "ACCOUNT    RESULT  CHECK            OBSERVED%s  LIMIT" % (" " * (len("refused: " + code) - len("OBSERVED"))),
+        "localhost  ERROR   Account checked  refused: %s  -" % code]
+
+    report = json.loads(read(tmp_path, "accounts/localhost.json"))
+    assert (report["status"], report["stopped"], report["counts"]) == ("error", True, dict(passed=0, failed=0, error=1, skipped=0))
+    assert report["error"] == message.split("stopped before its checks: ", 1)[1].rsplit(". Reports: ", 1)[0]
+    assert len(report["checks"]) == 1 and report["checks"][0]["message"] == report["error"]
+    row = [line for line in read(tmp_path, "aggregate.md").splitlines() if line.startswith("| localhost |")]
+    assert row == ["| localhost | :warning: **ERROR** | 0 | 0 | 1 | 0 | error: %s |" % report["error"].replace("|", "\\|")]
+    assert read(tmp_path, "accounts/localhost.md").count("Hint:") == 1
+
+
+def test_an_account_in_error_is_counted_apart_from_one_with_failing_checks(ansible_playbook, tmp_path):
+    emulator = start_emulator("--dataset", DATASET)
+    reports = tmp_path / "reports"
+    v2 = CREDENTIALS["v2"]
+    try:
+        inventory = write_inventory(tmp_path, {
+            "contoso": {P + "connection": {"client_id": v2["MIMECAST_CLIENT_ID"], "client_secret": v2["MIMECAST_CLIENT_SECRET"]}},
+            "fabrikam": {P + "connection": {"client_id": v2["MIMECAST_CLIENT_ID"], "client_secret": "rotated-last-week"}},
+        }, **dict(thresholds(), mail_flow_compliance_report_dir=str(reports), mail_flow_compliance_fail_on_violation=False))
+        run = ansible_playbook(COMPLIANCE_CHECK, env=dict(inventory, MIMECAST_BASE_URL=emulator.base_url),
+                               extra_vars={"compliance_check_hosts": "mimecast_accounts"})
+    finally:
+        stop_emulator(emulator)
+    assert run.rc == 0, run
+    line = "2 accounts checked: 0 passed, 1 with failing checks, 1 in error"
+    assert task(run, "Show the results")["msg"][0] == "Mail flow compliance ERROR: " + line
+    aggregate = json.loads(read(reports, "aggregate.json"))
+    assert aggregate["summary"] == line and aggregate["account_counts"] == dict(passed=0, failed=1, error=1)
+    markdown = read(reports, "aggregate.md")
+    assert line + "." in markdown
+    assert re.search(r"^\| contoso \| :x: \*\*FAIL\*\* \| 6 \| 5 \| 0 \| 0 \| Oldest held message, ", markdown, re.M)
+    assert re.search(r"^\| fabrikam \| :warning: \*\*ERROR\*\* \| 0 \| 0 \| 1 \| 0 \| error: credentials refused \(invalid_client\) ",
+                     markdown, re.M)
+    page = read(reports, "aggregate.html")
+    assert line + "." in page and "<td>error: credentials refused (invalid_client) reading the held messages" in page
+    suites = ET.parse(str(reports / "aggregate.junit.xml")).getroot().findall("testsuite")
+    assert [(suite.get("name"), suite.find("properties/property").get("value"), suite.get("failures"), suite.get("errors"))
+            for suite in suites] == [("contoso", "failed", "5", "0"), ("fabrikam", "error", "0", "1")]
+
+
+# ------------------------------------------------------------------ issue 13: a probe's expected status that cannot match
+
+def test_an_unknown_expected_status_is_a_warning_in_the_output_and_a_note_in_the_report(fresh_emulator, ansible_playbook, tmp_path):
+    off = dict((P + name, None) for name in ("max_held", "max_held_age", "max_processing", "max_attempts", "max_processing_age"))
+    run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(fresh_emulator, "v2"), extra_vars=dict(
+        off, mail_flow_compliance_probes=[{"name": "canary", "sender": "canary@contoso.com", "expected_status": "deliverd"}],
+        mail_flow_compliance_report_dir=str(tmp_path), mail_flow_compliance_report_formats=["json"],
+        mail_flow_compliance_fail_on_violation=False))
+    assert run.rc == 0, run
+    warning = ("mail_flow_compliance_probes[0].expected_status (probe canary): 'deliverd' is not a message tracking status Mimecast "
+               "is known to report, so the probe may never pass; did you mean delivered?")
+    assert task(run, "Warn about probe statuses Mimecast is not known to report")["msg"] == [warning]
+    assert warning in run.stdout
+    report = json.loads(read(tmp_path, "accounts/localhost.json"))
+    assert report["warnings"] == [warning]
+    assert report["checks"][-1]["message"].endswith("(warning: 'deliverd' is not a message tracking status Mimecast is known to "
+                                                    "report, so the probe may never pass; did you mean delivered?)")

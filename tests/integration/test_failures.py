@@ -7,6 +7,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import socket
+
 import pytest
 
 from harness import CREDENTIALS, scheme_env
@@ -138,3 +140,36 @@ def test_expired_token_is_refreshed_once(fresh_emulator, ansible_playbook):
     assert run.rc == 0, run
     assert result["count"] == expected
     assert len([r for r in fresh_emulator.requests() if r["path"] == "/oauth/token"]) == 2
+
+
+def _resolver_says_no_such_name(host):
+    try:
+        socket.getaddrinfo(host, 443)
+    except socket.gaierror as error:
+        return error.errno == socket.EAI_NONAME
+    return False
+
+
+def test_a_host_name_that_does_not_exist_fails_at_once(fresh_emulator, ansible_playbook):
+    host = "no-such-mimecast-host.invalid"  # .invalid never resolves (RFC 2606)
+    if not _resolver_says_no_such_name(host):
+        pytest.skip("this machine's resolver does not answer 'no such name' for %s" % host)
+    env = scheme_env(fresh_emulator, "v2")
+    env["MIMECAST_BASE_URL"] = "https://%s" % host
+    run, result = run_hold(ansible_playbook, env, retries=5)
+    assert run.rc != 0
+    assert result["error_type"] == "MimecastTransportError"
+    assert "does not exist" in result["msg"] and "check base_url/region" in result["msg"]
+    assert result["attempts"] == 1, "a name that does not exist is not asked for again"
+
+
+def test_a_refused_connection_is_retried(fresh_emulator, ansible_playbook):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again at once: nothing listens there
+    env = scheme_env(fresh_emulator, "v2")
+    env["MIMECAST_BASE_URL"] = "http://127.0.0.1:%d" % port
+    run, result = run_hold(ansible_playbook, env, retries=2)
+    assert run.rc != 0
+    assert result["error_type"] == "MimecastTransportError"
+    assert result["attempts"] == 3 and "Connection refused" in result["msg"]

@@ -44,7 +44,8 @@ def build_request(params, now=None):
 
 
 def new_summary(now=None):
-    return Summary(dict(by_route="route", by_reason_code="reason_code"), oldest_field="date_received", now=now)
+    return Summary(dict(by_route="route", by_reason_code="reason_code"), oldest_field="date_received", now=now,
+                   lower_case=("by_route",))
 
 
 def read(client, params, fields=None, summary_only=False):

@@ -51,7 +51,7 @@ def build_request(params, now=None):
 
 
 def new_summary(now=None):
-    return Summary(dict(by_route="route", by_status="status"), now=now)
+    return Summary(dict(by_route="route", by_status="status"), now=now, lower_case=("by_route",))
 
 
 def read(client, params, fields=None, summary_only=False):

@@ -25,7 +25,11 @@ FIELDS = [
     "attempts", "next_attempt", "created", "locked_until", "info", "priority"
 ]
 QUEUE_TYPES = ["processing", "bulk_processing"]
-SEARCH_FIELDS = ["ALL", "fromAddress", "toAddress", "subject", "info", "remoteIp"]
+# searchBy.fieldName: the collection's one vocabulary (as on the hold list), mapped to this endpoint's wire names.
+SEARCH_WIRE_NAMES = dict(all="ALL", sender="fromAddress", recipient="toAddress", remote_ip="remoteIp")
+# Mimecast's own spellings, which earlier releases took, stay accepted.
+SEARCH_ALIASES = ["ALL", "fromAddress", "toAddress", "remoteIp"]
+SEARCH_FIELDS = ["all", "sender", "recipient", "subject", "info", "remote_ip"] + SEARCH_ALIASES
 ROUTES = ["all", "internal", "outbound", "inbound", "external"]
 
 
@@ -37,7 +41,7 @@ def build_request(params, now=None):
         data["sortOrder"] = params["sort_order"]
     if params.get("sort_by") is not None:
         data["sortBy"] = require_text(params["sort_by"], "sort_by")
-    searched = search_by(params)
+    searched = search_by(params, wire_names=SEARCH_WIRE_NAMES)
     if searched:
         data["searchBy"] = searched
     filters = []
@@ -51,7 +55,8 @@ def build_request(params, now=None):
 
 
 def new_summary(now=None):
-    return Summary(dict(by_route="routing", by_info="info"), oldest_field="created", max_field="attempts", now=now)
+    return Summary(dict(by_route="routing", by_info="info"), oldest_field="created", max_field="attempts", now=now,
+                   lower_case=("by_route",))
 
 
 def read(client, params, fields=None, summary_only=False):

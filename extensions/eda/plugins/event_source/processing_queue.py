@@ -40,8 +40,8 @@ options:
   search_by:
     description:
       - Only messages whose field matches a value, as O(mimecast.gateway.mimecast_processing_info#module:search_by).
-      - C(field_name) is one of C(ALL), C(fromAddress), C(toAddress), C(subject), C(info) or C(remoteIp); C(value) the
-        text to look for.
+      - C(field_name) is one of C(all), C(sender), C(recipient), C(subject), C(info) or C(remote_ip) (Mimecast's own
+        C(ALL), C(fromAddress), C(toAddress) and C(remoteIp) are accepted too); C(value) the text to look for.
     type: dict
   page_size:
     description: How many messages to ask for per page, from 1 to 500.

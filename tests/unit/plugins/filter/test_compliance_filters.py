@@ -64,3 +64,26 @@ def test_probe_expectations_chain_through_the_filters():
 def test_misuse_fails_with_a_filter_error(call, words):
     with pytest.raises(AnsibleFilterError, match=words):
         call()
+
+
+def test_an_account_stopped_by_its_variables_still_gets_a_report_through_the_filters():
+    """Issue 13: the role evaluates (and writes) a report in error, with the reason, instead of stopping before any report."""
+    given = {"mail_flow_compliance_account": "acme", "mail_flow_compliance_report_dir": "/tmp/r", "mail_flow_compliance_report_formats": ["json"],
+             "mail_flow_compliance_fail_on_violation": True, "mail_flow_compliance_max_held_age": "soon"}
+    checked = compliance_settings.compliance_settings(given, ["mail_flow_compliance_max_hled"])
+    assert len(checked["errors"]) == 2
+    assert [item["dest"] for item in checked["settings"]["report_files"]] == ["/tmp/r/accounts/acme.json"]
+    report = compliance_evaluate.compliance_evaluate(checked["settings"], stopped="invalid role variables: " + "; ".join(checked["errors"]))
+    assert (report["status"], report["stopped"]) == ("error", True)
+    assert "mail_flow_compliance_max_hled" in report["error"]
+    assert json.loads(compliance_render.compliance_render(report, "json"))["checks"][0]["status"] == "error"
+    aggregate = json.loads(compliance_render.compliance_render([report], "json"))
+    assert aggregate["summary"] == "1 account checked: 0 passed, 0 with failing checks, 1 in error"
+
+
+def test_the_settings_filter_returns_warnings_for_unknown_probe_statuses():
+    checked = compliance_settings.compliance_settings({"mail_flow_compliance_account": "acme", "mail_flow_compliance_report_dir": "/tmp/r",
+                                                       "mail_flow_compliance_report_formats": [], "mail_flow_compliance_fail_on_violation": True,
+                                                       "mail_flow_compliance_probes": [{"name": "canary", "sender": "c@x", "expected_status": "deliverd"}]})
+    assert checked["errors"] == []
+    assert len(checked["warnings"]) == 1 and "(probe canary)" in checked["warnings"][0] and "did you mean delivered?" in checked["warnings"][0]

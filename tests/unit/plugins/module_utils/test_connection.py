@@ -204,6 +204,37 @@ def test_xx_api_placeholder_is_rejected(params, url):
     assert "uses the xx-api placeholder from Mimecast's samples" in err.message
 
 
+def test_the_xx_api_hint_names_a_host_of_the_credentials_own_scheme():
+    v1 = option_error(v1_params(base_url="https://xx-api.mimecast.com")).message
+    assert "for API 1.0 keys, your region's host, https://<region>-api.mimecast.com, or region one of %s" % V1_REGION_NAMES in v1
+    assert "api.services.mimecast.com" not in v1
+    v2 = option_error(v2_params(base_url="https://xx-api.mimecast.com")).message
+    assert "for API 2.0 credentials, https://api.services.mimecast.com, or region global, uk or us" in v2
+
+
+# -- where a bad value came from -----------------------------------------------------------------
+
+
+def test_a_bad_value_from_the_environment_names_the_variable(monkeypatch):
+    monkeypatch.setenv("MIMECAST_REGION", "eu")
+    err = option_error(v2_params(region="eu"))  # AnsibleModule's env fallback put it there
+    assert err.option == "region"
+    assert err.message.endswith("(region comes from the environment variable MIMECAST_REGION)")
+
+
+def test_an_empty_variable_is_named(monkeypatch):
+    monkeypatch.setenv("MIMECAST_APP_KEY", "")
+    err = option_error(v1_params(app_key=""))
+    assert (err.option, err.message) == ("app_key", "app_key is empty; give a value or leave the option out "
+                                                    "(app_key comes from the environment variable MIMECAST_APP_KEY)")
+
+
+def test_a_bad_option_given_in_the_task_is_not_blamed_on_the_environment(monkeypatch):
+    monkeypatch.setenv("MIMECAST_REGION", "uk")
+    err = option_error(v2_params(region="eu"))
+    assert "environment" not in err.message
+
+
 @pytest.mark.parametrize("url", ["ftp://files.example.com", "api.services.mimecast.com", "https://", "file:///etc/passwd", "mailto:a@example.com"])
 def test_base_url_must_be_http_or_https(url):
     err = option_error(v2_params(base_url=url))

@@ -256,3 +256,10 @@ def test_summary_reports_the_largest_integer_of_its_max_field():
         summary.add(item)
     assert summary.result() == dict(total=5, by_route={"inbound": 2, "outbound": 3}, max_attempts=7)
     assert results.Summary({}, max_field="attempts").result() == dict(total=0, max_attempts=None)
+
+
+def test_lower_case_tallies_fold_the_case_of_their_keys():
+    summary = results.Summary(dict(by_route="route", by_reason_code="reason_code"), lower_case=("by_route",))
+    for item in [dict(route="INBOUND", reason_code="Spam"), dict(route="inbound", reason_code="spam"), dict(route=None)]:
+        summary.add(item)
+    assert summary.result() == dict(total=3, by_route={"inbound": 2, "unknown": 1}, by_reason_code={"Spam": 1, "spam": 1, "unknown": 1})

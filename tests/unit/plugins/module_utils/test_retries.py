@@ -7,8 +7,11 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import socket
+
 import pytest
 import requests
+import urllib3
 
 from ansible_collections.mimecast.gateway.plugins.module_utils._backoff import Backoff
 from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import ENDPOINTS
@@ -203,6 +206,28 @@ def test_retries_zero_means_one_attempt():
     assert not str(outcome).startswith("Gave up")
     assert clock.sleeps == []
     assert len(transport.api_requests) == 1
+
+
+def name_resolution_failure(errno, text):
+    """What requests raises when getaddrinfo fails: its ConnectionError wrapping urllib3's, wrapping the socket's."""
+    cause = socket.gaierror(errno, text)
+    failure = urllib3.exceptions.NameResolutionError("no-such-host.invalid", None, cause)
+    failure.__cause__ = cause
+    return requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/x", failure))
+
+
+def test_a_host_name_that_does_not_exist_fails_at_once_with_the_hint():
+    transport, clock, outcome = v2_call([name_resolution_failure(socket.EAI_NONAME, "Name or service not known")] + [OK] * 5)
+    assert isinstance(outcome, MimecastTransportError)
+    assert "does not exist" in str(outcome) and "check base_url/region" in str(outcome)
+    assert outcome.attempts == 1 and clock.sleeps == []
+    assert len(transport.api_requests) == 1
+
+
+def test_a_resolver_that_could_not_answer_is_retried():
+    transport, clock, outcome = v2_call([name_resolution_failure(socket.EAI_AGAIN, "Temporary failure in name resolution"), OK])
+    assert outcome.status == 200
+    assert len(clock.sleeps) == 1
 
 
 @pytest.mark.parametrize("failure", [

@@ -255,3 +255,9 @@ def test_main_search_by_choices(monkeypatch, field_name):
     outcome = call_main(monkeypatch, module, dict(CREDENTIALS, search_by=dict(field_name=field_name, value="x")), FakeTransport())
     assert isinstance(outcome, FailJson)
     assert "field_name" in outcome.result["msg"]
+
+
+def test_summary_route_keys_are_lower_case_while_items_keep_mimecasts_values(monkeypatch):
+    transport, result = run_module([page([dict(RAW_HELD, route="INBOUND"), dict(RAW_HELD, id="h2", route="Outbound")])], monkeypatch)
+    assert result["summary"]["by_route"] == {"inbound": 1, "outbound": 1}
+    assert [item["route"] for item in result["held_messages"]] == ["INBOUND", "Outbound"]

@@ -317,3 +317,20 @@ def test_main_real_failure_output(monkeypatch, capsys):
     assert result["http_status"] == 401
     assert result["msg"].startswith("Mimecast refused the API 2.0 credentials (HTTP 401; invalid_client)")
     assert CLIENT_SECRET not in printed
+
+
+@pytest.mark.parametrize("field_name, wire_name", [
+    ("all", "ALL"), ("sender", "fromAddress"), ("recipient", "toAddress"), ("subject", "subject"), ("info", "info"),
+    ("remote_ip", "remoteIp"),
+    # Mimecast's own spellings, which earlier releases took, still work.
+    ("ALL", "ALL"), ("fromAddress", "fromAddress"), ("toAddress", "toAddress"), ("remoteIp", "remoteIp"),
+])
+def test_search_by_takes_the_collections_names_and_sends_mimecasts(field_name, wire_name):
+    assert field_name in module.ARGUMENT_SPEC["search_by"]["options"]["field_name"]["choices"]
+    assert request_for(search_by=dict(field_name=field_name, value="x"))["searchBy"] == {"fieldName": wire_name, "value": "x"}
+
+
+def test_summary_route_keys_are_lower_case(monkeypatch):
+    transport, result = run_module([messages_page([dict(RAW_MESSAGE, routing="OUTBOUND")])], monkeypatch)
+    assert result["summary"]["by_route"] == {"outbound": 1}
+    assert result["messages"][0]["routing"] == "OUTBOUND"

@@ -565,7 +565,7 @@ def test_html_charts_say_so_when_there_is_nothing_to_draw():
 
 def test_text_table_has_a_row_per_check(two_reports):
     lines = render(two_reports, "text", now=NOW).splitlines()
-    assert lines[0] == "Mail flow compliance ERROR: 2 accounts checked, 2 with failing checks"
+    assert lines[0] == "Mail flow compliance ERROR: 2 accounts checked: 0 passed, 1 with failing checks, 1 in error"
     assert lines[1].split() == ["ACCOUNT", "RESULT", "CHECK", "OBSERVED", "LIMIT"]
     assert len(lines) == 2 + 18
 
