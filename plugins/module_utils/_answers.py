@@ -117,6 +117,16 @@ def rate_limit_floor(response):
     return max(resets + [to_seconds(response.headers.get("Retry-After")) or 0])
 
 
+def rate_limit_remaining(response):
+    """``X-RateLimit-Remaining`` as a whole number, or None when absent or unreadable."""
+    value = response.headers.get("X-RateLimit-Remaining")
+    try:
+        remaining = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return remaining if remaining >= 0 else None
+
+
 def next_page_token(body):
     """The next page token: None on the last page (``next`` absent, null or ""), else the token text.
 
@@ -130,6 +140,16 @@ def next_page_token(body):
     if not isinstance(token, str):
         raise ValueError("a next page token that is not text (%s)" % type(token).__name__)
     return token
+
+
+def total_count(body):
+    """``meta.pagination.totalCount`` when it is a whole number of 0 or more, else None (absent on some endpoints)."""
+    meta = body.get("meta")
+    pagination = meta.get("pagination") if isinstance(meta, dict) else None
+    count = pagination.get("totalCount") if isinstance(pagination, dict) else None
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        return None
+    return count
 
 
 def _not_a_number(_text):

@@ -14,6 +14,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import threading
 import uuid
 
 
@@ -70,13 +71,20 @@ class OAuth2Token:
         self._monotonic = monotonic
         self.value = None
         self._refresh_at = 0.0
+        # The time windows of one task share the token: one of them fetches it, the others wait for it.
+        self._lock = threading.RLock()
 
     def headers(self, path):
-        if self.value is None or self._monotonic() >= self._refresh_at:
-            self.refresh()
-        return {"Authorization": "Bearer %s" % self.value}
+        with self._lock:
+            if self.value is None or self._monotonic() >= self._refresh_at:
+                self.refresh()
+            return {"Authorization": "Bearer %s" % self.value}
 
-    def refresh(self):
-        token, lifetime = self._fetch()
-        self.value = token
-        self._refresh_at = self._monotonic() + lifetime - min(TOKEN_REFRESH_MARGIN, lifetime / 10.0)
+    def refresh(self, stale=None):
+        """Fetch a new token, unless ``stale`` (the one refused as expired) was already replaced meanwhile."""
+        with self._lock:
+            if stale is not None and self.value != stale:
+                return
+            token, lifetime = self._fetch()
+            self.value = token
+            self._refresh_at = self._monotonic() + lifetime - min(TOKEN_REFRESH_MARGIN, lifetime / 10.0)

@@ -7,7 +7,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.mimecast.gateway.plugins.module_utils._answers import next_page_token
+from ansible_collections.mimecast.gateway.plugins.module_utils._answers import next_page_token, total_count
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastResponseError
 
 
@@ -18,7 +18,9 @@ class Pages:
     received (never the page size) toward ``max_results``. After iteration,
     ``truncated`` tells whether ``max_results`` cut the result short. ``response``
     is the last page's Response, so that whoever shapes the items can name the
-    answer it could not shape (``answer_error``).
+    answer it could not shape (``answer_error``). While a page is handed out,
+    ``more`` tells whether another follows, and ``total_count`` is the answer's
+    ``totalCount`` when it has a usable one (None otherwise).
     """
 
     def __init__(self, client, endpoint, data, page_size, max_results):
@@ -32,6 +34,8 @@ class Pages:
         self.truncated = False
         self.pages = 0
         self.response = None
+        self.more = False
+        self.total_count = None
 
     def __iter__(self):
         seen = set()
@@ -49,6 +53,8 @@ class Pages:
                 next_token = next_page_token(self.response.json)
             except ValueError as exc:
                 raise self.answer_error("Mimecast's answer to %s (page %d) has %s" % (self.path, self.pages, exc))
+            self.more = bool(next_token)
+            self.total_count = total_count(self.response.json)
 
             if self.max_results is not None and received + len(items) >= self.max_results:
                 keep = self.max_results - received

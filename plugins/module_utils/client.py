@@ -26,6 +26,7 @@ from ansible_collections.mimecast.gateway.plugins.module_utils._answers import (
     parse_json,
     per_item_failures,
     rate_limit_floor,
+    rate_limit_remaining,
     root_cause,
     to_seconds,
     snippet,
@@ -33,8 +34,9 @@ from ansible_collections.mimecast.gateway.plugins.module_utils._answers import (
     token_hint,
 )
 from ansible_collections.mimecast.gateway.plugins.module_utils._auth import DEFAULT_TOKEN_LIFETIME, ApiV1Signer, OAuth2Token
-from ansible_collections.mimecast.gateway.plugins.module_utils._backoff import Backoff
+from ansible_collections.mimecast.gateway.plugins.module_utils._backoff import Backoff, RatePacer
 from ansible_collections.mimecast.gateway.plugins.module_utils._paging import Pages
+from ansible_collections.mimecast.gateway.plugins.module_utils._windows import WindowedPages
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import API_V1, API_V2
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
     MimecastApiError,
@@ -91,6 +93,9 @@ class MimecastClient:
         self._sleep = sleep
         self._monotonic = monotonic
         self.backoff = Backoff(settings.retries, settings.max_retry_wait, rand=rand)
+        # Shared by every call of this client, so the windows of one task wait their turn together.
+        self.pacer = RatePacer(monotonic, sleep, settings.max_retry_wait)
+        self._utcnow = utcnow
         # Passed with every request: requests lets REQUESTS_CA_BUNDLE and the proxy variables override
         # session-level settings, but never per-request ones.
         self._proxies = {"http": settings.proxy, "https": settings.proxy} if settings.proxy else None
@@ -147,7 +152,7 @@ class MimecastClient:
 
     def _with_retries(self, path, attempt_once, changes_state=False):
         started = self._monotonic()
-        attempts = retries_done = 0
+        attempts = retries_done = rate_limited = 0
         waited = 0.0
         refreshed = False
         while True:
@@ -160,21 +165,31 @@ class MimecastClient:
                         "Mimecast rejected a freshly fetched token as expired; check this host's clock "
                         "and that the API 2.0 application is enabled"))
                 refreshed = True
-                self.auth.refresh()
+                self.auth.refresh(stale=expired.token)  # unless another window has already
                 continue
             except _Retryable as retry:
                 if changes_state and retry.maybe_applied:
                     raise self._final(_outcome_unknown(retry.error), attempts, started)
-                wait = self.backoff.delay(retries_done, waited, retry.floor)
+                if retry.floor:
+                    # The server said when to come back: waiting one's turn is not an error, so it does not use up
+                    # retries; only max_retry_wait bounds it.
+                    wait = self.backoff.delay_until(waited, retry.floor, rate_limited)
+                    budget = "a rate limit's reset"
+                else:
+                    wait = self.backoff.delay(retries_done, waited)
+                    budget = "retries"
                 if wait is None:
                     retry.error.transient = True
-                    if retries_done < self.backoff.retries:
-                        retry.error.message += (", and retrying stopped because the next wait would pass max_retry_wait (%g s)"
-                                                % self.backoff.max_total_wait)
+                    if retry.floor or retries_done < self.backoff.retries:
+                        retry.error.message += (", and waiting stopped because the next wait (for %s) would pass "
+                                                "max_retry_wait (%g s)" % (budget, self.backoff.max_total_wait))
                     raise self._final(retry.error, attempts, started)
                 self._sleep(wait)
                 waited += wait
-                retries_done += 1
+                if retry.floor:
+                    rate_limited += 1
+                else:
+                    retries_done += 1
             except MimecastError as error:
                 if changes_state and isinstance(error, MimecastResponseError) and error.path == path:
                     error = _outcome_unknown(error)  # an answer that cannot be read may hide an applied action
@@ -218,13 +233,16 @@ class MimecastClient:
 
     def _api_attempt(self, endpoint, payload):
         path = endpoint.path
+        self.pacer.wait_turn()
         headers = self.auth.headers(path)
+        sent_token = getattr(self.auth, "value", None)
         headers["Content-Type"] = "application/json"
         sent_id = headers.get("x-mc-req-id")
         response = self._send(path, data=payload, headers=headers)
         # API 1.0: the x-mc-req-id we signed with; API 2.0: the x-request-id Mimecast support asks for.
         request_id = sent_id or response.headers.get("x-request-id")
         status = response.status_code
+        self.pacer.observe(rate_limit_remaining(response), rate_limit_floor(response), rate_limited=status == 429)
         body, parse_error = parse_json(response)
 
         errors = normalise_fail(body.get("fail")) if isinstance(body, dict) else []
@@ -232,7 +250,7 @@ class MimecastClient:
         if self.settings.scheme == API_V2 and "token_expired" in codes:
             raise _TokenExpired(MimecastAuthenticationError(
                 "Mimecast answered token_expired for %s" % path, status=status, errors=errors,
-                request_id=request_id, path=path))
+                request_id=request_id, path=path), token=sent_token)
 
         if status == 200 and parse_error is None and not errors:
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
@@ -338,10 +356,20 @@ class MimecastClient:
 
     # -- pagination ------------------------------------------------------------------------
 
-    def paginate(self, endpoint, data, page_size=None, max_results=None):
-        """Iterate over the result pages of one query of a read Endpoint; see Pages."""
-        return Pages(self, endpoint, data, page_size or self.settings.page_size,
-                     max_results if max_results is not None else self.settings.max_results)
+    def paginate(self, endpoint, data, page_size=None, max_results=None, concurrency=1, order=None):
+        """Iterate over the result pages of one query of a read Endpoint: Pages, or WindowedPages.
+
+        A query with a ``start`` is fetched in time windows by ``concurrency`` workers (see WindowedPages), unless
+        ``max_results`` keeps it serial, so that it stops at the same items as before. ``order`` is the date field
+        and direction (``("created", True)``: newest first) the windows' merged items are sorted by.
+        """
+        page_size = page_size or self.settings.page_size
+        max_results = max_results if max_results is not None else self.settings.max_results
+        windowed = concurrency > 1 and data.get("start") and max_results is None
+        self.pacer.workers = concurrency if windowed else 1  # how many calls of this query may be in flight
+        if windowed:
+            return WindowedPages(self, endpoint, data, page_size, concurrency, order, self._utcnow().timestamp())
+        return Pages(self, endpoint, data, page_size, max_results)
 
 
 # getaddrinfo's answers for a name that does not exist (as opposed to EAI_AGAIN, a resolver that could not answer).
@@ -396,6 +424,7 @@ class _Retryable(Exception):
 class _TokenExpired(Exception):
     """Internal: the bearer token was refused as expired; refresh once and try again."""
 
-    def __init__(self, error):
+    def __init__(self, error, token=None):
         super(_TokenExpired, self).__init__(str(error))
         self.error = error
+        self.token = token

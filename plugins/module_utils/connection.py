@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
+from ansible_collections.mimecast.gateway.plugins.module_utils.options import whole_number_in_range
 
 
 API_V2 = "2.0"
@@ -278,12 +279,7 @@ def _at_least(params, name, minimum, default):
 
 
 def _page_size(params):
-    value = params.get("page_size")
-    if value is None:
-        return 100
-    if not 1 <= value <= MAX_PAGE_SIZE:
-        raise MimecastOptionError("page_size", "page_size must be between 1 and %d, got %d" % (MAX_PAGE_SIZE, value))
-    return value
+    return whole_number_in_range(params, "page_size", 1, MAX_PAGE_SIZE, 100)
 
 
 def _max_results(params):

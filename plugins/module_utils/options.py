@@ -16,6 +16,11 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.errors import Mim
 # (a pasted file, a runaway template), so it is refused rather than sent.
 MAX_TEXT_LENGTH = 1000
 
+# The time windows one query may fetch at once (_windows.py): 1 is serial paging. At most 8, so that one task never
+# holds more than 8 connections to Mimecast, whose rate limit every job, fork and source of the API user shares.
+MAX_CONCURRENCY = 8
+CONCURRENCY_ARGUMENT_SPEC = dict(concurrency=dict(type="int", default=4))
+
 
 def require_text(value, option):
     """A search value must say something: reject empty, whitespace-only and over-long strings."""
@@ -47,3 +52,18 @@ def search_by(params, option="search_by", wire_names=None):
     require_text(value.get("value"), "%s.value" % option)
     field_name = value["field_name"]
     return {"fieldName": (wire_names or {}).get(field_name, field_name), "value": value["value"]}
+
+
+def whole_number_in_range(params, option, low, high, absent):
+    """An int option from ``low`` to ``high``, ``absent`` when not given; anything else fails naming the option."""
+    value = params.get(option)
+    if value is None:
+        return absent
+    if not low <= value <= high:
+        raise MimecastOptionError(option, "%s must be between %d and %d, got %d" % (option, low, high, value))
+    return value
+
+
+def concurrency(params):
+    """The ``concurrency`` option, checked: 1 (serial) when the caller has no such option."""
+    return whole_number_in_range(params, "concurrency", 1, MAX_CONCURRENCY, 1)

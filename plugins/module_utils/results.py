@@ -185,10 +185,13 @@ def collect(pages, field_types, summary, fields=None, summary_only=False):
 
     Each raw page is dropped once shaped. With ``summary_only`` no item is kept; with
     ``fields`` each kept item is trimmed to those keys, after the summary has seen it whole.
+    When ``pages`` has an ``order`` (the date field and whether newest first, as time windows
+    merged out of order do), the items are sorted by it, then by id.
     Returns ``(items, facts)``, facts holding ``count``, ``truncated`` and ``summary``.
     """
     items = []
     keep = None if not fields else frozenset(fields)
+    order = getattr(pages, "order", None)
     for page in pages:
         for raw in page:
             try:
@@ -198,8 +201,16 @@ def collect(pages, field_types, summary, fields=None, summary_only=False):
             summary.add(item)
             if summary_only:
                 continue
+            key = _order_key(item, order[0]) if order else None
             if keep is not None:
-                item = dict((key, value) for key, value in item.items() if key in keep)
-            items.append(item)
+                item = dict((name, value) for name, value in item.items() if name in keep)
+            items.append((key, item) if order else item)
+    if order:
+        items = [item for _key, item in sorted(items, key=lambda pair: pair[0], reverse=order[1])]
     totals = summary.result()
     return items, dict(count=totals["total"], truncated=pages.truncated, summary=totals)
+
+
+def _order_key(item, field):
+    identifier = item.get("id")
+    return (_sortable_time(item.get(field)) or "", identifier if isinstance(identifier, str) else "")

@@ -73,6 +73,7 @@ notes:
 extends_documentation_fragment:
   - mimecast.gateway.connection
   - mimecast.gateway.results
+  - mimecast.gateway.windows
   - mimecast.gateway.attributes
 seealso:
   - module: mimecast.gateway.mimecast_held_message
@@ -268,11 +269,13 @@ option:
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module
+from ansible_collections.mimecast.gateway.plugins.module_utils.options import CONCURRENCY_ARGUMENT_SPEC
 from ansible_collections.mimecast.gateway.plugins.module_utils.queries import hold_list
 from ansible_collections.mimecast.gateway.plugins.module_utils.results import fields_argument_spec
 
 
 ARGUMENT_SPEC = dict(
+    CONCURRENCY_ARGUMENT_SPEC,
     fields=fields_argument_spec(hold_list.FIELDS),
     admin=dict(type="bool", default=True),
     start=dict(type="str"),

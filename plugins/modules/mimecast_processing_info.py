@@ -45,6 +45,8 @@ options:
   sort_by:
     description:
       - Field to sort by, passed to Mimecast as given.
+      - The module cannot merge time windows in an order of Mimecast's choosing, so a query with O(sort_by) is paged
+        serially, whatever O(concurrency).
     type: str
   search_by:
     description:
@@ -93,6 +95,7 @@ notes:
 extends_documentation_fragment:
   - mimecast.gateway.connection
   - mimecast.gateway.results
+  - mimecast.gateway.windows
   - mimecast.gateway.attributes
 seealso:
   - module: mimecast.gateway.mimecast_hold_info
@@ -279,11 +282,13 @@ option:
 """
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.module_runner import execute, new_module
+from ansible_collections.mimecast.gateway.plugins.module_utils.options import CONCURRENCY_ARGUMENT_SPEC
 from ansible_collections.mimecast.gateway.plugins.module_utils.queries import processing_queue
 from ansible_collections.mimecast.gateway.plugins.module_utils.results import fields_argument_spec
 
 
 ARGUMENT_SPEC = dict(
+    CONCURRENCY_ARGUMENT_SPEC,
     fields=fields_argument_spec(processing_queue.FIELDS),
     queue_type=dict(type="str", default="processing", choices=processing_queue.QUEUE_TYPES),
     start=dict(type="str"),

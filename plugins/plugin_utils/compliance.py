@@ -34,7 +34,8 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.connection import
     CONNECTION_ARGUMENT_SPEC,
     RESULT_ARGUMENT_SPEC,
 )
-from ansible_collections.mimecast.gateway.plugins.module_utils.dates import parse_api_time
+from ansible_collections.mimecast.gateway.plugins.module_utils.dates import parse_api_time, parse_user_time
+from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
 from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance_guards import refusal, status_notes, status_warnings
 
 
@@ -63,7 +64,7 @@ AGE_THRESHOLDS = ("max_held_age", "max_processing_age")
 VARIABLES = (
     "connection", "account", "max_held", "max_held_age", "forbidden_reason_codes", "max_held_per_reason",
     "max_processing", "max_attempts", "max_processing_age", "probes", "report_dir", "report_formats",
-    "fail_on_violation",
+    "fail_on_violation", "held_since",
 )
 # Facts the role sets for the play to use afterwards: not typos.
 OUTPUTS = ("report",)
@@ -290,6 +291,7 @@ def check_settings(given, defined_names=None, cwd=None):
         # Tables show the age as the user wrote it.
         settings[name + "_text"] = None if var(name) is None else str(var(name)).strip()
     guarded("forbidden_reason_codes", _text_list)
+    guarded("held_since", _held_since)
 
     per_reason = var("max_held_per_reason")
     if per_reason is None:
@@ -353,7 +355,31 @@ def check_settings(given, defined_names=None, cwd=None):
                 dest=os.path.join(settings["report_dir"], "accounts", "%s.%s" % (settings["file_stem"], EXTENSIONS[fmt])),
                 aggregate_dest=os.path.join(settings["report_dir"], "aggregate.%s" % EXTENSIONS[fmt])))
     warnings = [warning for probe in settings["probes"] for warning in probe.get("warnings", [])]
+    warnings.extend(_held_since_warnings(settings))
     return dict(errors=errors, warnings=warnings, settings=settings)
+
+
+def _held_since(value, name):
+    """The hold list's ``start`` as the user wrote it (the module reads it at run time), or None; checked now."""
+    if value is None or not str(value).strip():
+        return None
+    try:
+        parse_user_time(value, name)
+    except MimecastOptionError as exc:
+        raise SettingsError(str(exc))
+    return str(value).strip()
+
+
+def _held_since_warnings(settings, now=None):
+    """A warning when held_since is later than max_held_age ago: the age check could not see what it looks for."""
+    since, age = settings.get("held_since"), settings.get("max_held_age")
+    if since is None or age is None:
+        return []
+    now = _now(now)
+    if parse_user_time(since, PREFIX + "held_since", now=now) <= now - datetime.timedelta(seconds=age):
+        return []
+    return ["%sheld_since (%s) is later than %smax_held_age (%s) ago: messages held longer are not read, so the age "
+            "check cannot fail; move held_since back or leave it null" % (PREFIX, since, PREFIX, settings.get("max_held_age_text"))]
 
 
 def file_stem(account):

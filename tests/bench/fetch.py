@@ -66,9 +66,13 @@ def header_source(post, base_url, scheme, credentials):
     return lambda path: {"Authorization": "Bearer " + token}
 
 
-def fetch_all(post, base_url, scheme, credentials, page_size):
-    """Follow every page of the hold queue; return the number of items received."""
+def fetch_all(post, base_url, scheme, credentials, page_size, query=None, ids=None):
+    """Follow every page of the hold queue (or of ``query``); return the number of items received.
+
+    ``ids``, a list, receives every item's id in the order served (the remote scenario compares them).
+    """
     headers_for = header_source(post, base_url, scheme, credentials)
+    query = HOLD_QUERY if query is None else query
     received = 0
     token = None
     while True:
@@ -77,22 +81,25 @@ def fetch_all(post, base_url, scheme, credentials, page_size):
             pagination["pageToken"] = token
         headers = headers_for(HOLD_PATH)
         headers["Content-Type"] = "application/json"
-        body = json.dumps({"meta": {"pagination": pagination}, "data": [HOLD_QUERY]})
+        body = json.dumps({"meta": {"pagination": pagination}, "data": [query]})
         response = post(base_url + HOLD_PATH, data=body, headers=headers)
         response.raise_for_status()
         answer = response.json()
         received += len(answer["data"])
+        if ids is not None:
+            ids.extend(item.get("id") for item in answer["data"])
         token = answer["meta"]["pagination"].get("next")
         if not token:
             return received
 
 
-def keep_alive(base_url, scheme, credentials, ca_path, page_size):
-    """(seconds, items) for the whole queue over one kept-alive session."""
+def keep_alive(base_url, scheme, credentials, ca_path, page_size, query=None, ids=None):
+    """(seconds, items) for the whole queue (or ``query``) over one kept-alive session."""
     started = time.perf_counter()
     with requests.Session() as session:
         # verify per request: REQUESTS_CA_BUNDLE would override a session-level setting.
-        received = fetch_all(functools.partial(session.post, verify=ca_path), base_url, scheme, credentials, page_size)
+        received = fetch_all(functools.partial(session.post, verify=ca_path), base_url, scheme, credentials, page_size,
+                             query, ids)
     return time.perf_counter() - started, received
 
 

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, mimecast.gateway contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Benchmark of the hold module against the limits of issue 5 (run by ``make bench``).
+"""Benchmark of the hold module against the limits of issues 5 and 11 (run by ``make bench``).
 
 For each queue size it starts the emulator over TLS on 127.0.0.1 and measures, in one run:
 
@@ -19,6 +19,9 @@ Task times come from inside Ansible (callback_plugins/bench_timer.py), so playbo
 out; peak RSS comes from the module process itself (peak_rss.py wraps the interpreter). On the
 smallest queue it also times one-page module tasks against ``ansible.builtin.uri`` tasks making the
 same POST. It prints medians, ratios and PASS/MISS for each target, and writes them all to JSON.
+
+The remote scenario of issue 11 (remote.py) follows: a query with a start, at 250 ms a call, fetched serially
+and in concurrent time windows. ``--scenario growth`` or ``--scenario remote`` runs one of the two.
 
 Usage: python tests/bench/run_bench.py [--quick] [--rounds N] [--latency-ms MS] [--profile] ...
 (``--help`` lists every option). Run it with the Python of the virtualenv that has ansible-core.
@@ -44,7 +47,7 @@ ROOT = os.path.dirname(os.path.dirname(BENCH_DIR))
 sys.path.insert(0, ROOT)
 
 # pylint: disable=wrong-import-position
-from tests.bench import fetch  # noqa: E402
+from tests.bench import fetch, remote  # noqa: E402
 from tests.emulator import with_emulator  # noqa: E402
 from tests.emulator.mimecast_emulator import CREDENTIALS  # noqa: E402
 
@@ -92,7 +95,12 @@ def parse_args(argv):
     parser.add_argument("--profile", action="store_true",
                         help="also run the module under cProfile at the headline size and print its top costs")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--scenario", choices=("all", "growth", "remote"), default="all",
+                        help="growth: the queue sizes and small tasks (issue 5); remote: time windows at 250 ms a call "
+                             "(issue 11); all: both (default)")
+    remote.add_arguments(parser)
     args = parser.parse_args(argv)
+    remote.check_arguments(parser, args)
     quick = args.quick
     args.sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else list(QUICK_SIZES if quick else DEFAULT_SIZES)
     args.sizes.sort()
@@ -442,6 +450,22 @@ def print_table(title, columns, results):
 
 
 def print_report(results):
+    if results["sizes"]:
+        print_growth_report(results)
+    if results.get("remote"):
+        remote.print_report(results["remote"])
+        print("\nTargets of issue 11 (API %s):" % results["config"]["scheme"])
+        print_targets(results["remote_targets"])
+    print_machine(results)
+
+
+def print_targets(targets):
+    for target in targets:
+        print("  %-4s  %-20s %s <= %.2f: %s" % (target["status"], target["target"], fmt(target["measured"], "%.3f"),
+                                                target["limit"], target["rule"]))
+
+
+def print_growth_report(results):
     config = results["config"]
     title = "Task times from inside Ansible (s), peak RSS of the module process (MiB): medians; ratios: medians of the per-round ratios"
     print_table(title, [
@@ -469,9 +493,10 @@ def print_report(results):
                  small["median"]["uri"], small["median"]["module_vs_uri"]))
     print("\nTargets (checked at %s held messages; %d rounds; latency %d ms; API %s):"
           % (format(config["headline"], ","), config["rounds"], config["latency_ms"], config["scheme"]))
-    for target in results["targets"]:
-        print("  %-4s  %-20s %s <= %.2f: %s" % (target["status"], target["target"], fmt(target["measured"], "%.3f"),
-                                                target["limit"], target["rule"]))
+    print_targets(results["targets"])
+
+
+def print_machine(results):
     info = dict({"cpu": "?", "ram_gib": "?"}, **results["machine"])
     print("\nMachine: %(cores)s cores, %(cpu)s, %(ram_gib)s GiB RAM, Python %(python)s, ansible-core %(ansible_core)s, "
           "requests %(requests)s" % info)
@@ -489,28 +514,36 @@ def main(argv=None):
         "machine": machine(),
         "config": {"sizes": args.sizes, "headline": args.headline, "rounds": args.rounds, "big_rounds": args.big_rounds,
                    "full_max": args.full_max, "page_size": args.page_size, "small_tasks": args.small_tasks,
-                   "small_page_size": args.small_page_size, "latency_ms": args.latency_ms, "scheme": args.scheme},
+                   "small_page_size": args.small_page_size, "latency_ms": args.latency_ms, "scheme": args.scheme,
+                   "scenario": args.scenario},
         "sizes": {},
+        "targets": [],
     }
     try:
-        for held in args.sizes:
-            rounds = args.rounds if held <= args.headline else args.big_rounds
-            results["sizes"][str(held)] = bench.measure_size(held, rounds, full=held <= args.full_max)
-        results["small_tasks"] = bench.measure_small_tasks(args.sizes[0])
-        if args.profile:
-            results["profiles"] = bench.profile(args.headline)
-    except BenchError as err:
+        if args.scenario in ("all", "growth"):
+            for held in args.sizes:
+                rounds = args.rounds if held <= args.headline else args.big_rounds
+                results["sizes"][str(held)] = bench.measure_size(held, rounds, full=held <= args.full_max)
+            results["small_tasks"] = bench.measure_small_tasks(args.sizes[0])
+            if args.profile:
+                results["profiles"] = bench.profile(args.headline)
+        if args.scenario in ("all", "remote"):
+            results["remote"] = remote.Remote(bench, args).run()
+    except (BenchError, remote.RemoteError) as err:
         print("benchmark error: %s" % err, file=sys.stderr)
         return 2
     results["machine"]["load_average_after"] = os.getloadavg()[0]
-    results["targets"] = evaluate_targets(results, args.headline)
+    if results["sizes"]:
+        results["targets"] = evaluate_targets(results, args.headline)
+    if "remote" in results:
+        results["remote_targets"] = remote.evaluate_targets(results["remote"])
     results["elapsed_seconds"] = time.monotonic() - started
     print_report(results)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output, "w") as handle:
         json.dump(results, handle, indent=2, sort_keys=True)
     print("Results: %s (%.0f s)" % (args.output, results["elapsed_seconds"]))
-    missed = [target for target in results["targets"] if target["status"] == "MISS"]
+    missed = [target for target in results["targets"] + results.get("remote_targets", []) if target["status"] == "MISS"]
     return 1 if args.strict and missed else 0
 
 

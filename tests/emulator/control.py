@@ -14,13 +14,17 @@ try:
     from . import dataset
     from .pagination import PAGINATION_SHAPES
     from .protocol import CONTROL_PREFIX, MAX_REQUEST_PAGE_SIZE, json_reply, parse_json
+    from .search import WINDOW_EDGES
 except ImportError:  # run as a script: the script's own directory is on sys.path
     import dataset
     from pagination import PAGINATION_SHAPES
     from protocol import CONTROL_PREFIX, MAX_REQUEST_PAGE_SIZE, json_reply, parse_json
+    from search import WINDOW_EDGES
 
 # Settings that POST /_emulator/config changes at run time and a reset restores to the start values.
-CONFIG_KEYS = ("token_lifetime", "max_page_size", "default_page_size", "latency_ms", "pagination_shape")
+CONFIG_KEYS = ("token_lifetime", "max_page_size", "default_page_size", "latency_ms", "pagination_shape", "window_edges",
+               "rate_limit_per_second")
+CHOICES = {"pagination_shape": PAGINATION_SHAPES, "window_edges": WINDOW_EDGES}
 
 
 def check_config(settings):
@@ -28,13 +32,13 @@ def check_config(settings):
     for key, value in settings.items():
         if key not in CONFIG_KEYS:
             raise ValueError("unknown config key '%s' (known: %s)" % (key, ", ".join(CONFIG_KEYS)))
-        if key == "pagination_shape":
-            if value not in PAGINATION_SHAPES:
-                raise ValueError("config 'pagination_shape' must be one of: %s" % ", ".join(PAGINATION_SHAPES))
+        if key in CHOICES:
+            if value not in CHOICES[key]:
+                raise ValueError("config '%s' must be one of: %s" % (key, ", ".join(CHOICES[key])))
             continue
-        if key == "max_page_size" and value is None:
-            continue  # null (like 0) removes the cap
-        low = 0 if key in ("token_lifetime", "latency_ms", "max_page_size") else 1
+        if key in ("max_page_size", "rate_limit_per_second") and value is None:
+            continue  # null (like 0) removes the cap, or the per-second limit
+        low = 0 if key in ("token_lifetime", "latency_ms", "max_page_size", "rate_limit_per_second") else 1
         high = MAX_REQUEST_PAGE_SIZE if key == "default_page_size" else None
         if not isinstance(value, int) or isinstance(value, bool) or value < low or (high and value > high):
             raise ValueError("config '%s' must be an integer from %d%s" % (key, low, " to %d" % high if high else ""))
@@ -65,6 +69,9 @@ def answer_control(emulator, method, path, raw):
         # Test-only: the bearer tokens issued since the last reset, oldest first, so tests can
         # check that none of them ever appears in a module's output.
         ("GET", "tokens"): lambda: {"ok": True, "tokens": emulator.auth.issued_tokens()},
+        # Connections that carried a non-control request and those requests, since the last reset (limits.py).
+        ("GET", "stats"): lambda: _stats(emulator),
+        ("DELETE", "stats"): lambda: _stats(emulator, clear=True),
     }
     handler = handlers.get((method, name))
     if handler is None:
@@ -103,6 +110,13 @@ def _data(emulator, body):
         emulator.data.update(fresh)
         emulator.search_cache = {}
     return dict({"ok": True}, **dict((name, len(records)) for name, records in fresh.items()))
+
+
+def _stats(emulator, clear=False):
+    with emulator.lock:
+        if clear:
+            emulator.limits.clear_stats()
+        return emulator.limits.stats()
 
 
 def _faults(emulator, body):

@@ -38,13 +38,13 @@ try:
     from .auth import CREDENTIAL_OPTIONS, CREDENTIALS, mc_signature
     from .pagination import PAGINATION_SHAPES
     from .protocol import CONTROL_PREFIX, ApiError, json_reply
-    from .search import ENDPOINTS
+    from .search import ENDPOINTS, WINDOW_EDGES
     from .state import DEFAULTS, Emulator
 except ImportError:  # run as a script: the script's own directory is on sys.path
     from auth import CREDENTIAL_OPTIONS, CREDENTIALS, mc_signature
     from pagination import PAGINATION_SHAPES
     from protocol import CONTROL_PREFIX, ApiError, json_reply
-    from search import ENDPOINTS
+    from search import ENDPOINTS, WINDOW_EDGES
     from state import DEFAULTS, Emulator
 
 # What tests, the launcher and the benchmark import from here.
@@ -63,6 +63,8 @@ class Handler(BaseHTTPRequestHandler):
     # writes, and with Nagle's algorithm the body waited for the client's delayed ACK, adding
     # about 40 ms to the first answers on every connection.
     disable_nagle_algorithm = True
+    # The /_emulator/stats epoch this connection was last counted in (one handler per connection).
+    stats_epoch = None
 
     def do_GET(self):
         self._dispatch()
@@ -87,6 +89,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith(CONTROL_PREFIX):
             self._send(emulator.control(self.command, path, raw))
             return
+        self.stats_epoch = emulator.count_request(self.stats_epoch)
         entry = emulator.log_request(self.command, path, self.headers, raw)
         try:
             reply, fault = emulator.handle(self.command, path, self.headers, raw)
@@ -182,6 +185,11 @@ def parse_args(argv):
     parser.add_argument("--default-page-size", type=int, default=DEFAULTS["default_page_size"])
     parser.add_argument("--pagination-shape", choices=PAGINATION_SHAPES, default=DEFAULTS["pagination_shape"],
                         help="meta.pagination as live tenants answer (field, the default) or as Mimecast documents it")
+    parser.add_argument("--window-edges", choices=WINDOW_EDGES, default=DEFAULTS["window_edges"],
+                        help="whether the hold list's and the processing queue's start/end include their own second")
+    parser.add_argument("--rate-limit-per-second", type=int, default=0,
+                        help="N API calls a second shared by every client, token calls not counted; over it, HTTP 429 "
+                             "(default 0: off, only the hourly X-RateLimit-* headers)")
     parser.add_argument("--quiet", action="store_true", help="no access log on stderr")
     for option in CREDENTIAL_OPTIONS:
         parser.add_argument("--" + option.replace("_", "-"), default=DEFAULTS[option])
@@ -190,6 +198,9 @@ def parse_args(argv):
         parser.error("--tls-cert and --tls-key go together")
     if args.max_page_size is not None and args.max_page_size < 0:
         parser.error("--max-page-size must be 0 (no cap) or more")
+    if args.rate_limit_per_second < 0:
+        parser.error("--rate-limit-per-second must be 0 (off) or more")
+    args.rate_limit_per_second = args.rate_limit_per_second or None
     return args
 
 

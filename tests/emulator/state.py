@@ -17,9 +17,10 @@ try:
     from .actions import answer_action
     from .auth import CLIENT_ID, CLIENT_SECRET, ACCESS_KEY, SECRET_KEY, APP_ID, APP_KEY, TOKEN_LIFETIME, Authenticator
     from .control import CONFIG_KEYS, answer_control, check_config
-    from .protocol import (ACTION_PATHS, API_PATHS, DEFAULT_PAGE_SIZE, FIELD_MAX_PAGE_SIZE, RATE_LIMIT, RATE_WINDOW,
-                           TOKEN_PATH, ApiError, bad_request, json_reply, parse_json, request_item)
-    from .search import ENDPOINTS, public_view
+    from .limits import PER_SECOND_FAULT, Limits
+    from .protocol import (ACTION_PATHS, API_PATHS, DEFAULT_PAGE_SIZE, FIELD_MAX_PAGE_SIZE, TOKEN_PATH, ApiError,
+                           bad_request, json_reply, parse_json, request_item)
+    from .search import ENDPOINTS, INCLUSIVE, WINDOWED_PATHS, public_view
     from .validation import validate_pagination
 except ImportError:  # run as a script: the script's own directory is on sys.path
     import dataset
@@ -28,9 +29,10 @@ except ImportError:  # run as a script: the script's own directory is on sys.pat
     from actions import answer_action
     from auth import CLIENT_ID, CLIENT_SECRET, ACCESS_KEY, SECRET_KEY, APP_ID, APP_KEY, TOKEN_LIFETIME, Authenticator
     from control import CONFIG_KEYS, answer_control, check_config
-    from protocol import (ACTION_PATHS, API_PATHS, DEFAULT_PAGE_SIZE, FIELD_MAX_PAGE_SIZE, RATE_LIMIT, RATE_WINDOW,
-                          TOKEN_PATH, ApiError, bad_request, json_reply, parse_json, request_item)
-    from search import ENDPOINTS, public_view
+    from limits import PER_SECOND_FAULT, Limits
+    from protocol import (ACTION_PATHS, API_PATHS, DEFAULT_PAGE_SIZE, FIELD_MAX_PAGE_SIZE, TOKEN_PATH, ApiError,
+                          bad_request, json_reply, parse_json, request_item)
+    from search import ENDPOINTS, INCLUSIVE, WINDOWED_PATHS, public_view
     from validation import validate_pagination
 
 SEARCH_CACHE_SIZE = 32         # distinct queries whose matches are kept (see Emulator.search_cache)
@@ -43,6 +45,9 @@ DEFAULTS = {
     "latency_ms": 0, "token_lifetime": TOKEN_LIFETIME, "default_page_size": DEFAULT_PAGE_SIZE,
     # The field's behaviour by default: at most 100 items a page, and each endpoint's own pagination shape.
     "max_page_size": FIELD_MAX_PAGE_SIZE, "pagination_shape": pagination.FIELD,
+    # Whether the hold list's and the processing queue's start/end include their own second (undocumented),
+    # and the per-second budget shared by every client (None: off, the hourly headers only): limits.py.
+    "window_edges": INCLUSIVE, "rate_limit_per_second": None,
     "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "access_key": ACCESS_KEY,
     "secret_key": SECRET_KEY, "app_id": APP_ID, "app_key": APP_KEY,
 }
@@ -59,7 +64,8 @@ class Emulator:
         self.auth = Authenticator(options, self.lock)
         # Per-run state; reset() (re)initialises all of it.
         self.config, self.page_tokens = {}, pagination.PageTokens()
-        self.faults, self.requests, self.rate_window = [], [], (0.0, 0)
+        self.faults, self.requests = [], []
+        self.limits = Limits(time.time())  # the rate limit and the /_emulator/stats counters
         self.actions = []  # every release/reject applied, in order (GET /_emulator/actions)
         # (endpoint, normalised query) -> the sorted matches. Every page of a query used to
         # re-filter and re-sort the whole collection (1.7 s a page at 100,000 held messages);
@@ -88,7 +94,7 @@ class Emulator:
             self.faults = []
             self.requests = []
             self.actions = []
-            self.rate_window = (time.time(), RATE_LIMIT)
+            self.limits.reset(time.time())
             if reseed is not None:
                 self.data = self._generate(reseed)
                 self.search_cache = {}
@@ -117,6 +123,11 @@ class Emulator:
             self.requests.append(entry)
         return entry
 
+    def count_request(self, connection_epoch):
+        """Count a non-control request for /_emulator/stats; returns the epoch its connection is now counted in."""
+        with self.lock:
+            return self.limits.count_request(connection_epoch)
+
     # ---- faults
 
     def add_faults(self, rules):
@@ -132,10 +143,16 @@ class Emulator:
         """Answer one non-control request: (Reply, or None to drop the connection; fault kind)."""
         if self.config["latency_ms"]:
             time.sleep(self.config["latency_ms"] / 1000.0)
+        body = parse_json(raw)
+        rate_headers = None
+        if path != TOKEN_PATH:
+            with self.lock:
+                refusal, rate_headers = self.limits.admit(self.config["rate_limit_per_second"], time.time())
+            if refusal:  # over the per-second budget: refused before faults, authentication or anything else
+                return refusal.reply(request_item(body)), PER_SECOND_FAULT
         with self.lock:
             fault = faults.pick(self.faults, path)
         kind = fault["kind"] if fault else None
-        body = parse_json(raw)
         if fault and fault["apply"]:
             # Handled in full (an action applied), then the answer is lost: what makes a retry act twice.
             self._answer(method, path, headers, raw, body, fault)
@@ -149,8 +166,8 @@ class Emulator:
         if kind == "delay":
             # Answered at once, sent late: an action is applied before a client's read timeout runs out.
             time.sleep(fault["delay_ms"] / 1000.0)
-        if reply is not None and path != TOKEN_PATH:
-            for name, value in self._rate_headers().items():
+        if reply is not None and rate_headers:
+            for name, value in rate_headers.items():
                 reply.headers.setdefault(name, value)
         return reply, kind
 
@@ -170,17 +187,6 @@ class Emulator:
         except ApiError as err:
             return err.reply(request_item(body))
 
-    def _rate_headers(self):
-        with self.lock:
-            now = time.time()
-            start, remaining = self.rate_window
-            if now - start >= RATE_WINDOW:
-                start, remaining = now, RATE_LIMIT
-            remaining = max(0, remaining - 1)
-            self.rate_window = (start, remaining)
-        return {"X-RateLimit-Limit": str(RATE_LIMIT), "X-RateLimit-Remaining": str(remaining),
-                "X-RateLimit-Reset": str(int((start + RATE_WINDOW - now) * 1000))}
-
     def _search(self, path, body, fault):
         validator, search, wrap = ENDPOINTS[path]
         if not isinstance(body, dict):
@@ -194,6 +200,8 @@ class Emulator:
         if not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict):
             raise bad_request("err_validation_invalid_value", "Field 'data' must be a list holding exactly one object")
         query = validator(data[0], time.time())
+        if path in WINDOWED_PATHS:
+            query["edges"] = self.config["window_edges"]
         with self.lock:
             found = self._cached_search(path, search, query)
             meta, page = pagination.paginate(self.page_tokens, self.config, path, data[0], found, page_size, page_token,
@@ -212,7 +220,9 @@ class Emulator:
         found = self.search_cache.get(key)
         if found is None:
             if len(self.search_cache) >= SEARCH_CACHE_SIZE:
-                # Queries with the default processing window differ every second: never let them pile up.
-                self.search_cache.clear()
+                # Queries with the default processing window differ every second: never let them pile up. The oldest
+                # goes, not all of them: a client paging many time windows at once would otherwise lose the matches of
+                # the windows it is still paging, and each of their pages would search again.
+                del self.search_cache[next(iter(self.search_cache))]
             found = self.search_cache[key] = search(self.data, query)
         return found

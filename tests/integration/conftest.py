@@ -15,6 +15,9 @@ import pytest
 SHARED_WORKER = {"test_secrets": "test_faults"}
 
 
+# tryfirst: xdist's worker registers its own hook, which turns the marks into node id suffixes, after this conftest;
+# without it, that hook runs first, finds no mark, and tests of one file are spread over both workers.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         name = item.module.__name__.rsplit(".", 1)[-1]

@@ -83,6 +83,8 @@ ROWS = [
     Row("hold-field-name-wrong-case", "hold", "field_name", search("x", field_name="Subject")),
     Row("track-route-unknown", "track", "route", dict(route=["inbound", "lateral"])),
     Row("page-size-0", "hold", "page_size", dict(page_size=0)),
+    Row("concurrency-0", "hold", "concurrency", dict(start="-1d", concurrency=0)),
+    Row("concurrency-9", "processing", "concurrency", dict(start="-1d", concurrency=9)),
     Row("page-size-501", "processing", "page_size", dict(page_size=501)),
     Row("page-size-not-a-number", "track", "page_size", dict(page_size="ten")),
     Row("max-results-minus-1", "hold", "max_results", dict(max_results=-1)),

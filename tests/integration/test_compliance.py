@@ -381,6 +381,45 @@ def test_the_role_accepts_one_expected_status_or_a_list(ansible_playbook, tmp_pa
     ]
 
 
+def test_held_since_reads_only_the_mail_held_since_then_in_time_windows(ansible_playbook, tmp_path):
+    """mail_flow_compliance_held_since becomes the hold list's start, so the module may fetch it in windows."""
+    recent = [{"reasonCode": "spam", "reason": "Spam", "route": "INBOUND", "dateReceived": "-%dm" % minutes,
+               "subject": "Recent %d" % minutes, "from": {"emailAddress": "a@promo.example"}, "to": {"emailAddress": "b@globex.example"}}
+              for minutes in range(1, 301, 2)]
+    old = dict(recent[0], dateReceived="-3d", subject="Held for days")
+    dataset_file = tmp_path / "held.json"
+    dataset_file.write_text(json.dumps(dict(CLEAN_ACCOUNT, held=recent + [old])))
+    emulator = start_emulator("--dataset", str(dataset_file))
+    off = dict((P + name, None) for name in ("max_processing", "max_attempts", "max_processing_age"))
+    try:
+        run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(emulator, "v2"), extra_vars=dict(
+            off, mail_flow_compliance_held_since="-6h", mail_flow_compliance_max_held=len(recent),
+            mail_flow_compliance_max_held_age="24h", mail_flow_compliance_connection=dict(page_size=20),
+            mail_flow_compliance_report_dir=str(tmp_path / "reports"), mail_flow_compliance_report_formats=["json"]))
+        calls = emulator.api_requests()
+    finally:
+        stop_emulator(emulator)
+    assert run.rc == 0, run
+    report = json.loads(read(tmp_path / "reports", "accounts/localhost.json"))
+    observed = dict((check["id"], (check["status"], check["observed"])) for check in report["checks"] if check["status"] != "skipped")
+    # The message held for three days lies before held_since: not counted, so the age check passes.
+    assert observed["held_total"] == ("passed", len(recent))
+    assert observed["held_oldest_age"][0] == "passed"
+    starts = [call["body"]["data"][0].get("start") for call in calls if call["path"] == "/api/gateway/get-hold-message-list"]
+    assert starts and all(starts), "every hold list request carried a start"
+    # 150 held at 20 a page: more than one first page, so the list was fetched in windows.
+    first_pages = [call for call in calls if "pageToken" not in call["body"]["meta"]["pagination"]]
+    assert len(first_pages) > 1, first_pages
+
+
+def test_held_since_later_than_the_age_limit_is_a_warning_in_the_output(fresh_emulator, ansible_playbook, tmp_path):
+    run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(fresh_emulator, "v2"), extra_vars=dict(
+        mail_flow_compliance_held_since="-1h", mail_flow_compliance_report_dir=str(tmp_path),
+        mail_flow_compliance_report_formats=["json"], mail_flow_compliance_fail_on_violation=False))
+    assert run.rc == 0, run
+    assert "held_since (-1h) is later than mail_flow_compliance_max_held_age (24h) ago" in run.stdout, run
+
+
 # ------------------------------------------------------------------ bad input
 
 # reported: the role's own checks found the mistake, so the account's report is written, in error,
@@ -399,7 +438,10 @@ def test_the_role_accepts_one_expected_status_or_a_list(ansible_playbook, tmp_pa
     ({"mail_flow_compliance_probes": [{"message_id": "<a@b>", "expected_status": ["held", 3]}]},
      "mail_flow_compliance_probes[0].expected_status must list non-empty strings, each a tracking status such as delivered, held or "
      "bounced; not 3", True),
-], ids=["negative-threshold", "unknown-format", "unreadable-age", "misspelt-name", "empty-expected-status", "non-string-status"])
+    ({"mail_flow_compliance_held_since": "30d"},
+     "mail_flow_compliance_held_since '30d' is not a time: relative times count back from now and start with a minus", True),
+], ids=["negative-threshold", "unknown-format", "unreadable-age", "misspelt-name", "empty-expected-status", "non-string-status",
+        "held-since-not-a-time"])
 def test_bad_role_input_fails_before_any_api_call(fresh_emulator, ansible_playbook, tmp_path, variables, words, reported):
     reports = tmp_path / "reports"
     run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(fresh_emulator, "v2"),

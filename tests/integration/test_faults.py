@@ -11,12 +11,19 @@ MimecastError type, the facts that explain it, no traceback, no partial result).
 Every scenario runs once per session, at -vvvv, with the credentials as module options read from a vars
 file, as vault variables would be (so the ``invocation`` echo carries them, and the command line does not):
 test_secrets.py greps the very same runs for secrets.
+
+A hold list or processing queue query with a ``start`` is cut into time windows fetched at once (issue 11,
+plugins/module_utils/_windows.py): the request numbered 1 is the whole range's first page, every later one a
+window's. The ``-windows`` scenarios put their faults there. Their complete result is the same ids, none twice, in
+the documented merged order (time, then id, newest first); every attempt that failed is asked again, the same
+window and page. Their clear error names the window request that failed: its HTTP status and request id.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import collections
 import json
 import os
 import re
@@ -30,7 +37,8 @@ from playbook_factory import RUN_MODULE_FROM_FILE, run_task
 from tests import module_registry
 from tests.emulator.mimecast_emulator import ENDPOINTS
 
-pytestmark = pytest.mark.integration
+# One worker for the whole matrix: test_secrets.py sweeps the very runs it made (tests/integration/conftest.py).
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("test_faults")]
 
 HOLD = module_registry.MODULES["hold"].path
 PROCESSING = module_registry.MODULES["processing"].path
@@ -39,6 +47,10 @@ TOKEN = "/oauth/token"
 
 # 230 held messages: enough for the silent clamp (500 asked, 100 served) to take three pages.
 HELD = 230
+# Time windows: a start before every generated message (the hold list's go back 7 days, the processing queue's
+# 6.5), and the collection and date field the merged items are ordered by.
+WINDOWS = dict(start="-8d", page_size=25)
+DATES = {HOLD: ("held", "dateReceived"), PROCESSING: ("processing", "created")}
 ATTEMPTS_OVER = re.compile(r"(\d+) attempts over (\d+\.\d) s")
 
 
@@ -84,6 +96,13 @@ class Scenario:
     def options(self, data):
         return self.args(data) if callable(self.args) else self.args
 
+    @property
+    def windowed(self):
+        """A listing with a start, neither serial nor capped: the module fetches time windows (concurrency 4 by default)."""
+        args = {} if callable(self.args) else self.args
+        return (self.module in ("hold", "processing") and "start" in args and args.get("concurrency", 4) > 1
+                and "max_results" not in args)
+
     def module_args(self, emulator, data):
         args = credentials(self.scheme, **self.creds)
         args.update(base_url=emulator.base_url)
@@ -123,6 +142,26 @@ class Record:
 
     def statuses(self, entries=None):
         return [entry["status"] for entry in (self.api if entries is None else entries)]
+
+    @property
+    def windows(self):
+        """The distinct queries (data[0]) the module asked, the whole range's first."""
+        seen = []
+        for entry in self.api:
+            if entry["body"]["data"] not in seen:
+                seen.append(entry["body"]["data"])
+        return seen
+
+    def merged(self, ids):
+        """``ids`` in the windows' merged order: by the date field, then by id, newest first."""
+        collection, field = DATES[self.path]
+        times = dict((record["id"], record[field]) for record in self.data[collection])
+        return sorted(ids, key=lambda identifier: (times[identifier], identifier), reverse=True)
+
+    def asked_again(self, entry):
+        """The later requests that asked what ``entry`` asked: the same query and page."""
+        later = self.api[self.api.index(entry) + 1:]
+        return [other for other in later if other["body"] == entry["body"]]
 
     def expected_ids(self):
         """The emulator's own answer to the query the module sent (data[0] of its first request), in order."""
@@ -180,16 +219,25 @@ def fault_emulator():
 
 
 def complete(record):
-    """The whole result, exact and in order; each page asked with the same query."""
+    """The whole result, exact and in order; each page asked with the same query, or each failed attempt of a
+    window asked again, the same window and page."""
     assert record.run.rc == 0, record.run
     ids = [item["id"] for item in record.result[record.items_key]]
     expected = record.expected_ids()
     assert len(expected) > 1 and len([s for s in record.statuses() if s == 200]) > 1, "the query must span pages"
-    assert ids == expected
     assert record.result["count"] == len(expected)
     assert record.result["truncated"] is False
-    queries = set(repr(entry["body"]["data"]) for entry in record.api)
-    assert len(queries) == 1, "every page and every retry asks the same query"
+    if not record.scenario.windowed:
+        assert ids == expected
+        assert len(record.windows) == 1, "every page and every retry asks the same query"
+        return
+    assert len(record.windows) > 2, "the query was cut into windows"
+    # The emulator's answer to the whole query (no id twice in it), in the merged order: none lost, none repeated.
+    assert ids == record.merged(expected)
+    for entry in record.api:
+        if entry["status"] != 200 or entry["fault"] == "fail":
+            last = (record.asked_again(entry) or [entry])[-1]
+            assert (last["status"], last["fault"]) == (200, None), "a failed attempt asked again until answered"
 
 
 def clear_error(record, error_type, *words):
@@ -203,6 +251,19 @@ def clear_error(record, error_type, *words):
     assert record.items_key not in result
     assert "Traceback" not in record.run.output
     return result
+
+
+def window_error(record, error_type, status, *words):
+    """A clear error about one window's request: its HTTP status and request id, the request not sent again."""
+    result = clear_error(record, error_type, *words)
+    assert record.scenario.windowed and len(record.windows) >= 2, "the query was cut into windows"
+    assert result["http_status"] == status
+    assert result["request_id"] and result["request_id"] in result["msg"]
+    [faulted] = [entry for entry in record.api if entry["fault"]]
+    assert faulted["body"]["data"] != record.api[0]["body"]["data"], "the fault landed in a window"
+    if record.scenario.scheme == "v1":  # the x-mc-req-id the client signed with: the very request that failed
+        assert result["request_id"] == faulted["headers"]["x-mc-req-id"]
+    return result, faulted
 
 
 def waits_after(record, status, entries=None):
@@ -260,6 +321,41 @@ def check_retryable_fail(record):
     assert [entry["fault"] for entry in record.api[:5]] == [None, "fail", "fail", None, None]
 
 
+def check_windows_rate_limited(reset_ms):
+    def check(record):
+        complete(record)
+        limited = [entry for entry in record.api if entry["status"] == 429]
+        assert len(limited) >= 3
+        for entry in limited:
+            # The same window's page, asked again no sooner than the reset said: every window waits its turn.
+            again = record.asked_again(entry)[0]
+            assert again["time"] - entry["time"] >= reset_ms / 1000.0, "came back %.3f s after a 429 that said %d ms" % (
+                again["time"] - entry["time"], reset_ms)
+    return check
+
+
+def check_windows_faults(*kinds, **expected):
+    """Complete, with the faults of ``kinds`` in windows' requests; the windows share one token (``tokens``: 2, one
+    refresh), or sign each attempt afresh."""
+    def check(record):
+        complete(record)
+        faulted = [entry for entry in record.api if entry["fault"]]
+        assert sorted(entry["fault"] for entry in faulted) == sorted(kinds)
+        assert all(entry["body"]["data"] != record.api[0]["body"]["data"] for entry in faulted), "faults in windows"
+        if record.scenario.scheme == "v1":
+            request_ids = [entry["headers"]["x-mc-req-id"] for entry in record.api]
+            assert len(set(request_ids)) == len(request_ids), "each attempt of each window signed afresh"
+        else:
+            assert record.statuses(record.token_requests) == [200] * expected.get("tokens", 1), "one token for all windows"
+    return check
+
+
+def check_windows_read_timeout(record):
+    check_windows_faults("delay")(record)
+    [late] = [entry for entry in record.api if entry["fault"] == "delay"]
+    assert record.asked_again(late), "the page that came too late, asked again"
+
+
 def check_token_refresh(record):
     complete(record)
     assert len(record.token_requests) == 2, "one refresh"
@@ -268,7 +364,10 @@ def check_token_refresh(record):
 
 def check_clamp(record):
     complete(record)
-    assert len(record.api) == 3, "230 records, 100 a page"
+    if record.scenario.windowed:
+        assert any(pagination(entry).get("pageToken") for entry in record.api[1:]), "a window's short page, then its next"
+    else:
+        assert len(record.api) == 3, "230 records, 100 a page"
     assert set(pagination(entry)["pageSize"] for entry in record.api) == {500}
 
 
@@ -348,8 +447,9 @@ def check_exhausted(record):
 
 def check_max_retry_wait(record):
     result = clear_error(record, "MimecastApiError", "HTTP 429")
-    # Waits of at least 0.3 s, then 0.5 s, then 1 s: a cap of 1 s allows one or two of them, far below retries: 10.
-    assert result["attempts"] in (2, 3)
+    # Each wait is at least the 0.3 s reset, and all of them fit in max_retry_wait (1 s): three at most, so four
+    # attempts at most, far below retries: 10 (waiting out a rate limit's reset does not use up retries).
+    assert 2 <= result["attempts"] <= 4
     assert result["attempts"] == len(record.api)
     reported_time(result, result["attempts"])
     for gap, _entry in waits_after(record, 429):
@@ -365,6 +465,52 @@ def check_refused(error_type, code, *words):
         if record.scenario.scheme == "v2":
             assert len(record.token_requests) == 1
     return check
+
+
+def check_window_refused(error_type, status, *words, **expected):
+    """A window's answer the client cannot use: one clear error, the failed request not sent again."""
+    def check(record):
+        result, faulted = window_error(record, error_type, status, *words)
+        assert not record.asked_again(faulted), "not retried"
+        assert result.get("attempts", 1) == 1
+        if "code" in expected:
+            assert [e["code"] for e in result["mimecast_errors"]] == [expected["code"]]
+    return check
+
+
+def check_empty_first_page(record):
+    result = clear_error(record, "MimecastResponseError", "empty page")
+    assert result["http_status"] == 200 and result["request_id"]
+    assert len(record.api) == 1, "no window fetched after the whole range's first page came empty with a next token"
+
+
+def check_windows_exhausted(record):
+    result = clear_error(record, "MimecastApiError", "HTTP 503")
+    assert result["http_status"] == 503 and result["request_id"]
+    assert result["attempts"] == 3
+    reported_time(result, 3)
+    # Every window's first page failed three times; none was asked a fourth time.
+    first_pages = [entry for entry in record.api[1:] if not pagination(entry).get("pageToken")]
+    tries = collections.Counter(repr(entry["body"]) for entry in first_pages)
+    assert len(tries) > 2 and set(tries.values()) <= {1, 2, 3} and 3 in tries.values()
+
+
+def check_windows_max_retry_wait(record):
+    result = clear_error(record, "MimecastApiError", "HTTP 429", "max_retry_wait")
+    assert result["http_status"] == 429 and result["request_id"]
+    assert result["attempts"] >= 2
+    reported_time(result, result["attempts"])
+    for entry in record.api[1:]:
+        again = record.asked_again(entry)
+        assert not again or again[0]["time"] - entry["time"] >= 0.3, "every window waited the reset"
+
+
+def check_windows_token_expired(record):
+    result = clear_error(record, "MimecastAuthenticationError", "token_expired", "clock")
+    assert result["http_status"] == 401
+    assert len(record.windows) > 2
+    # Each window refreshes the token it was refused at most once, and only if no other window already has.
+    assert 2 <= len(record.token_requests) <= len(record.windows)
 
 
 def check_unreachable(record):
@@ -503,6 +649,40 @@ SCENARIOS = [
     Scenario("unknown-access-key", check_refused("MimecastAuthenticationError", "err_developer_key", "app_key"),
              scheme="v1", creds=dict(access_key="wrong-access-key-Ke40")),
     Scenario("server-unreachable", check_unreachable, args=dict(base_url="closed-port", retries=1)),
+    # Time windows fetched at once (concurrency 4 by default), the faults in the windows' requests.
+    Scenario("rate-limit-storm-windows", check_windows_rate_limited(300), args=WINDOWS,
+             faults=[dict(kind="rate_limit", path=HOLD, reset_ms=300, count=0, every=2)]),
+    Scenario("server-errors-windows", check_windows_faults("status", "status", "status", "status"), args=WINDOWS,
+             faults=at(HOLD, (2, status(500, html=False)), (4, status(502)), (5, status(503)), (7, status(504)))),
+    Scenario("dropped-connections-windows-api-1.0", check_windows_faults("drop", "drop", "drop"), scheme="v1",
+             args=dict(WINDOWS, concurrency=8), faults=at(HOLD, (2, DROP), (5, DROP), (6, DROP))),
+    Scenario("read-timeout-windows", check_windows_read_timeout, args=dict(WINDOWS, timeout=0.5),
+             faults=at(HOLD, (4, dict(kind="delay", delay_ms=1000)))),
+    Scenario("token-expires-in-a-window", check_windows_faults("token_expired", tokens=2), args=WINDOWS,
+             faults=at(HOLD, (3, dict(kind="token_expired")))),
+    Scenario("page-size-clamped-windows", check_clamp, args=dict(WINDOWS, page_size=500), config=dict(max_page_size=100)),
+    Scenario("fail-not-retryable-windows-api-1.0",
+             check_window_refused("MimecastApiError", 200, "err_validation_null", code="err_validation_null"),
+             scheme="v1", args=WINDOWS,
+             faults=at(HOLD, (3, dict(kind="fail", code="err_validation_null", message="data cannot be null")))),
+    Scenario("rejected-page-token-windows", check_window_refused("MimecastApiError", 400, "err_invalid_page_token"),
+             args=WINDOWS, faults=at(HOLD, (4, dict(kind="status", status=400, code="err_invalid_page_token",
+                                                    message="Field 'meta.pagination.pageToken' is not valid")))),
+    # Two workers: requests 2 and 3 are the first pages of the first two windows, whichever comes first.
+    Scenario("empty-page-with-next-windows", check_window_refused("MimecastResponseError", 200, "empty page"),
+             args=dict(WINDOWS, concurrency=2), faults=at(HOLD, (2, dict(kind="empty_page_with_next")))),
+    Scenario("empty-first-page-before-windows", check_empty_first_page, args=WINDOWS,
+             faults=at(HOLD, (1, dict(kind="empty_page_with_next")))),
+    Scenario("truncated-json-windows-api-1.0", check_window_refused("MimecastResponseError", 200, "not valid JSON"),
+             scheme="v1", args=WINDOWS, faults=at(HOLD, (3, dict(kind="bad_json")))),
+    Scenario("processing-no-data-windows", check_window_refused("MimecastResponseError", 200, "no data list"),
+             module="processing", args=dict(page_size=4, start="-30d"), faults=at(PROCESSING, (3, dict(kind="no_data")))),
+    Scenario("retries-exhausted-windows", check_windows_exhausted, args=dict(WINDOWS, retries=2),
+             faults=[dict(kind="status", path=HOLD, status=503, html=True, count=0, after=1)]),
+    Scenario("max-retry-wait-windows", check_windows_max_retry_wait, args=dict(WINDOWS, retries=10, max_retry_wait=1),
+             faults=[dict(kind="rate_limit", path=HOLD, reset_ms=300, count=0, after=1)]),
+    Scenario("token-expired-twice-windows", check_windows_token_expired, args=WINDOWS,
+             faults=[dict(kind="token_expired", path=HOLD, count=0, after=1)]),
     # Releasing and rejecting: answers lost after the action was applied, or before, and rate limits.
     Scenario("held-release-answers-lost", check_lost_release_answers, module="held", args=held_ids(6),
              faults=at(RELEASE, (1, APPLIED_THEN_DROPPED), (3, dict(status(502), apply=True)), (4, DROP),

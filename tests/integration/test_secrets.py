@@ -10,7 +10,8 @@ the credentials, the bearer tokens the emulator issued during the run, and the A
 every API 1.0 request it received (recomputed from the x-mc-date and x-mc-req-id it logged).
 
 Every module of tests/module_registry.py is swept: a module that no fault scenario runs gets a plain run of
-its own, with its registry ``args``, in the same way.
+its own, with its registry ``args``, in the same way. The matrix's ``-windows`` scenarios fetch time windows at
+once: every request of every window, each API 1.0 one signed afresh, is among those whose secrets are looked for.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,7 +27,8 @@ from test_faults import SCENARIOS, Scenario, credentials, fault_emulator, matrix
 from tests import module_registry
 from tests.emulator.mimecast_emulator import mc_signature
 
-pytestmark = pytest.mark.integration
+# In the fault matrix's worker, so that its runs are made once (tests/integration/conftest.py).
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("test_faults")]
 
 SECRET_OPTIONS = ("client_secret", "secret_key", "app_key", "access_key")
 MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"

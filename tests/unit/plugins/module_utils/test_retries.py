@@ -149,7 +149,7 @@ def test_max_retry_wait_cap_stops_before_a_long_rate_limit_wait():
     assert outcome.attempts == 1
     assert clock.sleeps == []
     assert len(transport.api_requests) == 1
-    assert "retrying stopped because the next wait would pass max_retry_wait (1 s)" in str(outcome)
+    assert "waiting stopped because the next wait (for a rate limit's reset) would pass max_retry_wait (1 s)" in str(outcome)
 
 
 def test_max_retry_wait_caps_the_total_of_the_waits():

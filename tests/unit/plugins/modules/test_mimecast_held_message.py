@@ -133,11 +133,11 @@ def test_a_partial_failure_acts_on_the_rest_then_fails_with_the_lists(monkeypatc
 
 
 def test_a_stopped_run_still_returns_what_it_did(monkeypatch):
-    server = HoldServer(["a", "b"], faults=[None, "429", "429", "429"])
+    server = HoldServer(["a", "b"], faults=[None, "refused", "refused", "refused"])
     outcome = run(monkeypatch, server, ids=["a", "b"], state="released", retries=2)
     assert isinstance(outcome, FailJson)
     result = outcome.result
-    assert "HTTP 429" in result["msg"] and result["error_type"] == "MimecastApiError"
+    assert "Connection refused" in result["msg"] and result["error_type"] == "MimecastTransportError"
     assert result["released"] == ["a"]
     assert [(failure["id"], failure["message"][:13]) for failure in result["failures"]] == [("b", "not released:")]
     assert CLIENT_SECRET not in repr(result)

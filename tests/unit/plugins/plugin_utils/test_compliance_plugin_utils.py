@@ -38,7 +38,8 @@ def variables(**overrides):
     """The role's defaults, as the role passes them to check_settings, with overrides (short names)."""
     values = dict(connection={}, account="acme", max_held=100, max_held_age="24h", forbidden_reason_codes=[],
                   max_held_per_reason={}, max_processing=200, max_attempts=10, max_processing_age="4h", probes=[],
-                  report_dir="reports", report_formats=["json", "junit", "markdown", "html"], fail_on_violation=True)
+                  report_dir="reports", report_formats=["json", "junit", "markdown", "html"], fail_on_violation=True,
+                  held_since=None)
     values.update(overrides)
     return dict((P + key, value) for key, value in values.items())
 
@@ -151,6 +152,8 @@ def test_the_defaults_are_valid_and_normalised():
     ("report_dir", " ", "mail_flow_compliance_report_dir must be a directory path"),
     ("account", "", "mail_flow_compliance_account must name the account"),
     ("probes", {"message_id": "x"}, "mail_flow_compliance_probes must be a list"),
+    ("held_since", "30d", "mail_flow_compliance_held_since '30d' is not a time: relative times count back from now"),
+    ("held_since", "2026-02-30", "mail_flow_compliance_held_since '2026-02-30' is not a valid date"),
 ])
 def test_each_bad_variable_is_named(name, value, words):
     errors = check_settings(variables(**{name: value}))["errors"]
@@ -175,6 +178,28 @@ def test_text_from_extra_vars_is_read_as_the_argument_spec_reads_it():
     assert result["report_formats"] == ["json", "html"]
     assert result["fail_on_violation"] is False
     assert result["forbidden_reason_codes"] == ["malware", "impersonation"]
+
+
+def test_held_since_is_off_by_default_and_passed_on_as_written():
+    assert settings()["held_since"] is None
+    assert settings(held_since="  ")["held_since"] is None
+    assert settings(held_since=" -30d ")["held_since"] == "-30d"
+    assert settings(held_since="2026-01-01")["held_since"] == "2026-01-01"
+
+
+@pytest.mark.parametrize("since, age, warned", [
+    ("-1h", "24h", True),      # the age check looks for mail held over a day, but only the last hour is read
+    ("-2d", "24h", False),
+    ("-24h", "24h", False),    # exactly the age: a message held since held_since is as old as the limit
+    ("-1h", None, False),      # no age check, nothing to hide
+])
+def test_held_since_later_than_the_age_limit_is_a_warning(since, age, warned):
+    checked = check_settings(variables(held_since=since, max_held_age=age))
+    assert checked["errors"] == []
+    warnings = [text for text in checked["warnings"] if "held_since" in text]
+    assert bool(warnings) == warned, warnings
+    if warned:
+        assert "age check cannot fail" in warnings[0] and "max_held_age (24h)" in warnings[0]
 
 
 def test_a_misspelt_variable_name_is_caught_with_a_suggestion():

@@ -44,8 +44,8 @@ def described(option):
 
 
 def shown(value):
-    """How the description writes a default: V(100), V(24h), V([]), V({})."""
-    return "V(%s)" % (json.dumps(value) if isinstance(value, (list, dict)) else value)
+    """How the description writes a default: V(100), V(24h), V([]), V({}), V(null)."""
+    return "V(%s)" % (json.dumps(value) if value is None or isinstance(value, (list, dict)) else value)
 
 
 def test_every_variable_is_documented_and_has_a_default():
