@@ -32,7 +32,8 @@ _DURATION = r"(?:[0-9]+\s*[smhdw]\s*)+"
 _RELATIVE = re.compile(r"^-\s*(?P<duration>%s)$" % _DURATION)
 _UNSIGNED = re.compile(r"^\+?\s*%s$" % _DURATION)
 _DURATION_PART = re.compile(r"([0-9]+)\s*([smhdw])")
-_UNITS = dict(s="seconds", m="minutes", h="hours", d="days", w="weeks")
+_DURATION_ALONE = re.compile(r"^%s$" % _DURATION)
+_UNIT_SECONDS = dict(s=1, m=60, h=3600, d=86400, w=604800)
 
 FORMS_HELP = ("an ISO 8601 date or date-time (2026-05-01, 2026-05-01T10:00:00Z, 2026-05-01T10:00:00+01:00) "
               "or a relative time (now, -15m, -24h, -7d, -2w, -1h30m)")
@@ -74,6 +75,19 @@ def parse_iso(text, end_of_day=False):
     return value.astimezone(UTC)
 
 
+def duration_seconds(text):
+    """``1d12h`` -> 129600, or None when ``text`` is not a duration.
+
+    The one duration grammar of the collection: whole numbers (ASCII digits) with a unit each, s, m, h, d or w,
+    combined as in 1h30m, spaces allowed. The modules' relative times are a minus and a duration (-1d12h); the
+    compliance role's ages are a duration (1d12h).
+    """
+    text = str(text).strip().lower()
+    if not _DURATION_ALONE.match(text):
+        return None
+    return sum(int(amount) * _UNIT_SECONDS[unit] for amount, unit in _DURATION_PART.findall(text))
+
+
 def parse_user_time(value, option, end_of_day=False, now=None):
     """Read one of the user's ``start``/``end`` values; fail naming ``option``."""
     text = str(value).strip()
@@ -85,10 +99,7 @@ def parse_user_time(value, option, end_of_day=False, now=None):
     relative = _RELATIVE.match(text.lower())
     if relative:
         try:
-            delta = datetime.timedelta()
-            for amount, unit in _DURATION_PART.findall(relative.group("duration")):
-                delta += datetime.timedelta(**{_UNITS[unit]: int(amount)})
-            return (now - delta).replace(microsecond=0)
+            return (now - datetime.timedelta(seconds=duration_seconds(relative.group("duration")))).replace(microsecond=0)
         except OverflowError:
             raise MimecastOptionError(option, "%s '%s' reaches too far back" % (option, text[:64]))
     if _UNSIGNED.match(text.lower()):

@@ -34,7 +34,7 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.connection import
     CONNECTION_ARGUMENT_SPEC,
     RESULT_ARGUMENT_SPEC,
 )
-from ansible_collections.mimecast.gateway.plugins.module_utils.dates import parse_api_time, parse_user_time
+from ansible_collections.mimecast.gateway.plugins.module_utils.dates import duration_seconds, parse_api_time, parse_user_time
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastOptionError
 from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance_guards import refusal, status_notes, status_warnings
 
@@ -70,9 +70,6 @@ VARIABLES = (
 OUTPUTS = ("report",)
 
 AGE_HELP = "an age such as 30m, 24h, 2d or 1w (units s, m, h, d, w; combine them as in 1d12h)"
-_UNIT_SECONDS = dict(s=1, m=60, h=3600, d=86400, w=604800)
-_AGE = re.compile(r"^(?:\d+\s*[smhdw]\s*)+$")
-_AGE_PART = re.compile(r"(\d+)\s*([smhdw])")
 
 # Histogram buckets for message ages: [low, high) in seconds; None = no upper bound.
 AGE_BUCKETS = (
@@ -98,12 +95,13 @@ def parse_age(value, name):
     text = str(value).strip().lower()
     if text.startswith("-"):
         raise SettingsError("%s must not be negative (%r); give %s" % (name, str(value)[:40], AGE_HELP))
-    if not _AGE.match(text):
+    seconds = duration_seconds(text)  # the modules' grammar for relative times, without the minus
+    if seconds is None:
         hint = " (a number alone has no unit)" if text.isdigit() else ""
         if text in ("null", "none", "~"):
             hint = " (to turn the check off on the command line, give null as JSON: -e '{\"%s\": null}')" % name
         raise SettingsError("%s %r is not an age%s; give %s" % (name, str(value)[:40], hint, AGE_HELP))
-    return sum(int(amount) * _UNIT_SECONDS[unit] for amount, unit in _AGE_PART.findall(text))
+    return seconds
 
 
 def format_age(seconds):

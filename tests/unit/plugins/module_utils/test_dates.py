@@ -236,3 +236,29 @@ def test_digits_of_other_scripts_are_not_read_as_a_date():
     with pytest.raises(MimecastOptionError) as caught:
         parse_user_time(u"\uff12\uff10\uff12\uff16-05-01", "start")
     assert caught.value.option == "start"
+
+
+# -- one duration grammar: the modules' relative times and the compliance role's ages ---------------------------
+
+DURATION_PARTS = st.lists(st.tuples(st.integers(0, 400), st.sampled_from("smhdw"), st.sampled_from(["", " "])),
+                          min_size=1, max_size=4)
+
+
+@given(DURATION_PARTS, st.booleans())
+def test_a_relative_start_and_a_role_age_read_one_duration_the_same_way(parts, upper):
+    from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import parse_age
+
+    text = "".join("%d%s%s" % (amount, unit.upper() if upper else unit, space) for amount, unit, space in parts).strip()
+    seconds = sum(amount * dict(s=1, m=60, h=3600, d=86400, w=604800)[unit] for amount, unit, _space in parts)
+    assert dates.duration_seconds(text) == seconds
+    assert parse_age(text, "mail_flow_compliance_max_held_age") == seconds
+    assert parse_user_time("-" + text, "start", now=FIXED_NOW) == FIXED_NOW.replace(microsecond=0) - datetime.timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["", "1", "1x", "h1", "1.5h", "-1h", "1h-", "\u0661h", "1h 30"])
+def test_anything_else_is_no_duration_for_either(text):
+    from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import SettingsError, parse_age
+
+    assert dates.duration_seconds(text) is None
+    with pytest.raises(SettingsError):
+        parse_age(text, "mail_flow_compliance_max_held_age")
