@@ -25,13 +25,13 @@ The merged items come out window by window; ``order`` names the date field and d
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import calendar
+import datetime
 import math
 import threading
-import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from ansible_collections.mimecast.gateway.plugins.module_utils._paging import Pages
+from ansible_collections.mimecast.gateway.plugins.module_utils.dates import UTC, parse_iso, to_mimecast
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastResponseError
 
 OVERLAP = 1                  # seconds two neighbouring windows share
@@ -43,12 +43,12 @@ MIN_SPAN = 2 * OVERLAP + 2   # seconds: a narrower window is not cut again
 
 
 def _epoch(text):
-    """Mimecast's ``YYYY-MM-DDTHH:MM:SS+0000`` (as dates.to_mimecast writes it) to whole seconds."""
-    return calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S"))
+    """A request's ``start``/``end`` (as dates.to_mimecast wrote it) to whole seconds."""
+    return int(parse_iso(text).timestamp())
 
 
 def _text(epoch):
-    return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(epoch))
+    return to_mimecast(datetime.datetime.fromtimestamp(epoch, UTC))
 
 
 class Window:

@@ -73,6 +73,10 @@ class Emulator:
     def data(self):
         return self._call("/_emulator/data")
 
+    def stats(self, clear=False):
+        """Connections that carried an API request, and those requests, since the last reset (or clear)."""
+        return self._call("/_emulator/stats", method="DELETE" if clear else None)
+
     def actions(self):
         """Every release/reject the emulator applied since the last reset or clear, in order."""
         return self._call("/_emulator/actions")["actions"]

@@ -140,10 +140,6 @@ def bearer(connection):
     return {"Authorization": "Bearer " + connection.token().json["access_token"]}
 
 
-def stats(emulator):
-    return emulator._call("/_emulator/stats")  # pylint: disable=protected-access
-
-
 # -- window edges -----------------------------------------------------------------------------------
 
 
@@ -234,7 +230,7 @@ def test_a_call_over_the_budget_gets_429_with_the_milliseconds_to_the_next_secon
     assert again.status == 200 and rate_headers(again)[:2] == ("3", "2"), again
     log = [(entry["status"], entry["fault"]) for entry in emulator.api_requests()]
     assert log == [(200, None)] * 3 + [(429, "per_second_limit")] * 2 + [(200, None)]
-    assert stats(emulator)["rate_limited"] == 2
+    assert emulator.stats()["rate_limited"] == 2
 
 
 def test_every_client_shares_one_budget_and_token_calls_are_not_counted(emulator, connection, bearer):
@@ -259,10 +255,10 @@ def test_every_client_shares_one_budget_and_token_calls_are_not_counted(emulator
 
 
 def test_stats_count_connections_and_requests_and_a_kept_alive_connection_once(emulator, connection, bearer):
-    assert stats(emulator) == {"ok": True, "connections": 1, "requests": 1, "rate_limited": 0}  # the token call
+    assert emulator.stats() == {"ok": True, "connections": 1, "requests": 1, "rate_limited": 0}  # the token call
     for _index in range(3):
         assert hold_call(connection, bearer).status == 200
-    assert stats(emulator) == {"ok": True, "connections": 1, "requests": 4, "rate_limited": 0}
+    assert emulator.stats() == {"ok": True, "connections": 1, "requests": 4, "rate_limited": 0}
     # Control requests, each on a connection of its own here, are not counted.
     emulator.configure()
     emulator.requests()
@@ -272,14 +268,14 @@ def test_stats_count_connections_and_requests_and_a_kept_alive_connection_once(e
         assert hold_call(other, bearer).status == 200
     finally:
         other.close()
-    assert stats(emulator) == {"ok": True, "connections": 2, "requests": 6, "rate_limited": 0}
+    assert emulator.stats() == {"ok": True, "connections": 2, "requests": 6, "rate_limited": 0}
 
 
 def test_clearing_the_stats_counts_a_connection_kept_alive_across_it_again(emulator, connection, bearer):
     assert hold_call(connection, bearer).status == 200
-    assert emulator._call("/_emulator/stats", method="DELETE") == {  # pylint: disable=protected-access
+    assert emulator.stats(clear=True) == {
         "ok": True, "connections": 0, "requests": 0, "rate_limited": 0}
     assert hold_call(connection, bearer).status == 200
-    assert stats(emulator)["connections"] == 1
+    assert emulator.stats()["connections"] == 1
     emulator.reset()
-    assert stats(emulator) == {"ok": True, "connections": 0, "requests": 0, "rate_limited": 0}
+    assert emulator.stats() == {"ok": True, "connections": 0, "requests": 0, "rate_limited": 0}

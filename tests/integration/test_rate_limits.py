@@ -82,7 +82,7 @@ def run_everywhere(ansible_playbook, emulator, tmp_path, key, module_args):
     results = run.results().get(COLLECT, {}).get("msg")
     assert isinstance(results, dict) and len(results) == HOSTS, run
     failed = dict((host, result.get("msg")) for host, result in results.items() if module.fact not in result)
-    stats = emulator._call("/_emulator/stats")  # pylint: disable=protected-access
+    stats = emulator.stats()
     assert not failed, "%d of %d tasks failed (%s): %s" % (len(failed), HOSTS, stats, failed)
     assert run.rc == 0, run
     return dict((host, [item["id"] for item in result[module.fact]]) for host, result in results.items())
