@@ -19,7 +19,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 # `test` must run its parts in order and stop at the first failure, even
 # under `make -j`.
 .NOTPARALLEL:
-.PHONY: help venv collection-link demo test unit integration sanity units-ansible-test lint actionlint changelog clean
+.PHONY: help venv collection-link demo test unit e2e integration sanity units-ansible-test lint actionlint changelog clean
 
 help: ## Show this help
 	@echo "Targets (tools are installed into $(VENV) automatically):"
@@ -45,7 +45,7 @@ collection-link: ## Link .build/collections/ansible_collections/mimecast/gateway
 	fi
 
 # Targets that run ansible or import the collection see only the working copy.
-demo unit integration lint: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
+demo unit e2e lint: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
 
 # The emulator is seeded so that some checks pass and some fail (see
 # tests/emulator/datasets/compliance_thresholds.yml). The demo only reports:
@@ -70,36 +70,36 @@ EMULATOR_ARGS ?=
 emulator: ## Run the emulator (demo data) in the foreground; prints the MIMECAST_* variables to export; Ctrl-C stops it
 	@$(PYTHON) tests/emulator/with_emulator.py --print-env $(if $(EMULATOR_DATASET),--dataset $(EMULATOR_DATASET)) $(EMULATOR_ARGS)
 
-test: unit integration molecule sanity lint actionlint changelog docs-check release-check ## Run unit, integration, molecule, sanity, lint, actionlint, changelog lint, docs check and release check, in order
+test: unit e2e molecule sanity lint actionlint changelog docs-check release-check ## Run unit, e2e, molecule, sanity, lint, actionlint, changelog lint, docs check and release check, in order
 
 unit: $(VENV_STAMP) collection-link ## Run the unit tests (pytest tests/unit)
 	$(PYTEST) tests/unit
 
 # Two workers, one per core: most of the time goes to ansible-playbook starting up. Each test file stays in one
-# worker (tests/integration/conftest.py), so its emulators and shared runs are made once. INTEGRATION_WORKERS=0
+# worker (tests/e2e/conftest.py), so its emulators and shared runs are made once. E2E_WORKERS=0
 # runs them in this process, one after another.
-INTEGRATION_WORKERS ?= 2
-integration: $(VENV_STAMP) collection-link ## Run the integration tests against the emulator (pytest tests/integration)
-	$(PYTEST) $$([ "$(INTEGRATION_WORKERS)" = 0 ] || echo "-n $(INTEGRATION_WORKERS) --dist loadgroup") tests/integration
+E2E_WORKERS ?= 2
+e2e: $(VENV_STAMP) collection-link ## Run the end-to-end tests against the emulator (pytest tests/e2e)
+	$(PYTEST) $$([ "$(E2E_WORKERS)" = 0 ] || echo "-n $(E2E_WORKERS) --dist loadgroup") tests/e2e
 
-# Also part of `integration`; ansible-rulebook needs Java 17 or later (JAVA_HOME, or java on PATH).
+# Also part of `e2e`; ansible-rulebook needs Java 17 or later (JAVA_HOME, or java on PATH).
 .PHONY: rulebook
 rulebook: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
 rulebook: $(VENV_STAMP) collection-link ## Run the example rulebooks with ansible-rulebook against the emulator
-	$(PYTEST) tests/integration/test_rulebook.py
+	$(PYTEST) tests/e2e/test_rulebook.py
 
 sanity: $(VENV_STAMP) ## Run ansible-test sanity on a copy of the collection
 	ANSIBLE_TEST="$(abspath $(VENV))/bin/ansible-test" PATH="$(abspath $(VENV))/bin:$$PATH" \
-		bash tests/sanity/run.sh
+		bash tools/sanity/run.sh
 
 # The unit tests as CI's ansible-test-gh-action runs them: `ansible-test units` in a new virtualenv with
-# tests/unit/requirements.txt. tests/sanity/run.sh makes the copy ansible-test needs (in .build/units) and puts
+# tests/unit/requirements.txt. tools/sanity/run.sh makes the copy ansible-test needs (in .build/units) and puts
 # the pip bootstrap stand-in for --venv in place; --list-tests makes its own ansible-test call list the sanity
 # tests instead of running them. Not part of `make test`: about 2 minutes for the tests `make unit` runs in 50 s.
 UNITS_DIR := $(CURDIR)/.build/units
 units-ansible-test: $(VENV_STAMP) ## Run the unit tests with ansible-test units --venv on a copy of the collection, as CI does
 	SANITY_DIR="$(UNITS_DIR)" ANSIBLE_TEST="$(abspath $(VENV))/bin/ansible-test" PATH="$(abspath $(VENV))/bin:$$PATH" \
-		bash tests/sanity/run.sh --list-tests >/dev/null
+		bash tools/sanity/run.sh --list-tests >/dev/null
 	cd $(UNITS_DIR)/ansible_collections/mimecast/gateway && PATH="$(abspath $(VENV))/bin:$$PATH" \
 		$(abspath $(VENV))/bin/ansible-test units --venv --python 3.11 --color no
 
@@ -131,10 +131,10 @@ molecule: $(VENV_STAMP) collection-link ## Run the compliance role's molecule sc
 		$(VENV)/bin/molecule test --scenario-name compliance
 
 # The benchmark prints figures and is never part of `make test`. BENCH_ARGS passes
-# options through, e.g. `make bench BENCH_ARGS="--quick"` (see tests/bench/run_bench.py --help).
+# options through, e.g. `make bench BENCH_ARGS="--quick"` (see tools/bench/run_bench.py --help).
 .PHONY: bench
 bench: $(VENV_STAMP) collection-link ## Benchmark the modules against the emulator (about 6 min; writes .build/bench/results.json)
-	$(VENV)/bin/python tests/bench/run_bench.py $(BENCH_ARGS)
+	$(VENV)/bin/python tools/bench/run_bench.py $(BENCH_ARGS)
 
 # --- Docs, release, execution environment, support matrix --------------------
 DOCS_DIR := docs/reference
@@ -147,12 +147,12 @@ docs docs-check: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
 docs docs-check: export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 docs: $(VENV_STAMP) collection-link ## Regenerate the module and role reference in docs/reference/ (antsibull-docs)
-	$(VENV)/bin/python tests/docs/generate.py $(DOCS_DIR)
+	$(VENV)/bin/python tools/docs/generate.py $(DOCS_DIR)
 
 docs-check: $(VENV_STAMP) collection-link ## Lint the plugin docs at zero findings and check docs/reference/ is up to date
 	$(VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs .
 	rm -rf .build/docs-check
-	$(VENV)/bin/python tests/docs/generate.py .build/docs-check
+	$(VENV)/bin/python tools/docs/generate.py .build/docs-check
 	@diff -ru $(DOCS_DIR) .build/docs-check || { \
 		echo "docs-check: $(DOCS_DIR) is out of date; run 'make docs' and commit the result" >&2; exit 1; }
 
@@ -186,11 +186,11 @@ release-check: ee de ## Check the tarball and the EE and DE contexts; install th
 	RELEASE_DIR="$(abspath $(RELEASE_DIR))" EE_DIR="$(abspath $(EE_DIR))" DE_DIR="$(abspath $(DE_DIR))" $(PYTEST) tests/release
 
 # Separate virtualenvs per ansible-core line under .build/matrix/; see the table
-# in tests/matrix/run.sh. MATRIX_JOBS runs that many lines at once; MATRIX picks
+# in tools/matrix/run.sh. MATRIX_JOBS runs that many lines at once; MATRIX picks
 # lines, e.g. `make test-matrix MATRIX="2.16 2.21"`.
 MATRIX_JOBS ?= 2
 test-matrix: ## Sanity and unit tests on every supported ansible-core/Python pair, integration on the oldest and newest
-	MATRIX_JOBS=$(MATRIX_JOBS) bash tests/matrix/run.sh $(MATRIX)
+	MATRIX_JOBS=$(MATRIX_JOBS) bash tools/matrix/run.sh $(MATRIX)
 
 clean: ## Remove the virtualenv, build tree and test outputs
 	rm -rf $(VENV) .build .ansible tests/output .pytest_cache .hypothesis

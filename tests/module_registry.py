@@ -4,14 +4,14 @@
 
 """The collection's modules, as the test suites know them: the one list every suite takes its modules from.
 
-Import it as ``from tests import module_registry`` in tests/integration (harness.py puts the repository root
+Import it as ``from tests import module_registry`` in tests/e2e (harness.py puts the repository root
 on sys.path), and as ``from ansible_collections.mimecast.gateway.tests import module_registry`` in tests/unit
 and tests/release (tests/conftest.py makes the collection importable).
 
 Who reads it:
 
 - every entry: the generated playbooks run_module.yml, run_module_from_file.yml and bad_input.yml (one task
-  per entry: tests/integration/playbook_factory.py), the bad-input table (test_bad_input.py), the secrets
+  per entry: tests/e2e/playbook_factory.py), the bad-input table (test_bad_input.py), the secrets
   sweep (test_secrets.py), and the tarball's expected module files and doc pages (tests/release/test_tarball.py);
 - read-only entries only: field_shapes.yml and test_field_shapes.py, the fault matrix's paging table
   (test_faults.py), the queue report's module list as an AWX job (test_ansible_runner.py), and summary_only

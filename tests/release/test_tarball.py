@@ -38,7 +38,7 @@ REQUIRED = (
     "extensions/awx/credential_type_api_v1.yml",
     "playbooks/queue_report.yml", "playbooks/awx_credential_type.yml",
     "plugins/module_utils/client.py",
-    "tests/unit/conftest.py", "tests/integration/harness.py",
+    "tests/unit/conftest.py", "tests/e2e/harness.py",
 ) + tuple("docs/reference/%s_module.md" % module.name for module in module_registry.ALL) + tuple(
     "plugins/modules/%s.py" % module.name for module in module_registry.ALL)
 
@@ -104,12 +104,12 @@ def test_manifest_metadata_is_complete(release_tarball):
 
 
 def test_runtime_metadata_matches_the_tested_range():
-    """requires_ansible starts at the oldest ansible-core the support matrix tests (tests/matrix/run.sh)."""
+    """requires_ansible starts at the oldest ansible-core the support matrix tests (tools/matrix/run.sh)."""
     with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
         runtime = yaml.safe_load(handle)
-    with open(os.path.join(ROOT, "tests", "matrix", "run.sh")) as handle:
+    with open(os.path.join(ROOT, "tools", "matrix", "run.sh")) as handle:
         matrix = re.findall(r"^\s+(2\.\d+)\s+3\.\d+\s", handle.read(), re.MULTILINE)
-    assert matrix, "no matrix rows found in tests/matrix/run.sh"
+    assert matrix, "no matrix rows found in tools/matrix/run.sh"
     oldest = min(matrix, key=lambda version: tuple(int(part) for part in version.split(".")))
     assert runtime["requires_ansible"] == ">=%s.0" % oldest
 
