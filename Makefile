@@ -47,15 +47,27 @@ collection-link: ## Link .build/collections/ansible_collections/mimecast/gateway
 # Targets that run ansible or import the collection see only the working copy.
 demo unit e2e lint: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_DIR)
 
+# The demo has its own small virtualenv with only what the collection needs at run time (requirements.txt)
+# and ansible-core, at the line .venv tests (its pin is read from requirements-dev.txt), so a first
+# `make demo` shows the report in seconds; `make test` installs the rest into .venv.
+DEMO_VENV := .build/demo/venv
+DEMO_ANSIBLE_CORE := $(shell grep -E '^ansible-core[<>=~ ]' requirements-dev.txt)
+DEMO_VENV_STAMP := $(DEMO_VENV)/.requirements.stamp
+$(DEMO_VENV_STAMP): requirements.txt requirements-dev.txt
+	rm -rf $(DEMO_VENV)
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check "$(DEMO_ANSIBLE_CORE)" -r requirements.txt
+	touch $@
+
 # The emulator is seeded so that some checks pass and some fail (see
 # tests/emulator/datasets/compliance_thresholds.yml). The demo only reports:
 # fail_on_violation=false keeps it green while checks fail.
 DEMO_REPORTS := $(CURDIR)/.build/demo/reports
-demo: $(VENV_STAMP) collection-link ## Run playbooks/compliance_check.yml against the seeded emulator; reports in .build/demo/reports
+demo: $(DEMO_VENV_STAMP) collection-link ## Run playbooks/compliance_check.yml against the seeded emulator; reports in .build/demo/reports
 	rm -rf $(DEMO_REPORTS)
 	ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-		$(VENV)/bin/python tests/emulator/with_emulator.py --quiet --dataset tests/emulator/datasets/compliance.json -- \
-		$(VENV)/bin/ansible-playbook playbooks/compliance_check.yml \
+		$(DEMO_VENV)/bin/python tests/emulator/with_emulator.py --quiet --dataset tests/emulator/datasets/compliance.json -- \
+		$(DEMO_VENV)/bin/ansible-playbook playbooks/compliance_check.yml \
 		-e @tests/emulator/datasets/compliance_thresholds.yml \
 		-e mail_flow_compliance_report_dir=$(DEMO_REPORTS) -e mail_flow_compliance_fail_on_violation=false
 	@echo "Reports written to $(DEMO_REPORTS) (open aggregate.html in a browser)"
@@ -70,7 +82,7 @@ EMULATOR_ARGS ?=
 emulator: ## Run the emulator (demo data) in the foreground; prints the MIMECAST_* variables to export; Ctrl-C stops it
 	@$(PYTHON) tests/emulator/with_emulator.py --print-env $(if $(EMULATOR_DATASET),--dataset $(EMULATOR_DATASET)) $(EMULATOR_ARGS)
 
-test: unit e2e molecule sanity lint actionlint changelog docs-check release-check ## Run unit, e2e, molecule, sanity, lint, actionlint, changelog lint, docs check and release check, in order
+test: unit e2e integration molecule sanity lint actionlint changelog docs-check release-check demo ## Run unit, e2e, integration, molecule, sanity, lint, actionlint, changelog lint, docs check, release check and the demo, in order
 
 unit: $(VENV_STAMP) collection-link ## Run the unit tests (pytest tests/unit)
 	$(PYTEST) tests/unit
@@ -81,6 +93,26 @@ unit: $(VENV_STAMP) collection-link ## Run the unit tests (pytest tests/unit)
 E2E_WORKERS ?= 2
 e2e: $(VENV_STAMP) collection-link ## Run the end-to-end tests against the emulator (pytest tests/e2e)
 	$(PYTEST) $$([ "$(E2E_WORKERS)" = 0 ] || echo "-n $(E2E_WORKERS) --dist loadgroup") tests/e2e
+
+# The integration targets in tests/integration/targets, one per module, with `ansible-test integration --venv` on a
+# copy of the collection: tools/sanity/run.sh makes the copy in .build/integration (its --list-tests keeps its own
+# ansible-test call cheap, as for units-ansible-test). Each target starts and stops its own emulator. The copy leaves
+# out ignored files, so a filled tests/integration/integration_config.yml (a real tenant, see
+# docs/docsite/rst/testing_real_tenant.rst) is copied in for the run and removed after it. INTEGRATION_ARGS passes
+# options through, e.g. INTEGRATION_ARGS="mimecast_hold_info -v". About 2 minutes.
+INTEGRATION_DIR := $(CURDIR)/.build/integration
+INTEGRATION_CONFIG := tests/integration/integration_config.yml
+INTEGRATION_ARGS ?=
+integration: $(VENV_STAMP) ## Run the integration targets (ansible-test integration) against the emulator, or a tenant
+	SANITY_DIR="$(INTEGRATION_DIR)" ANSIBLE_TEST="$(abspath $(VENV))/bin/ansible-test" PATH="$(abspath $(VENV))/bin:$$PATH" \
+		bash tools/sanity/run.sh --list-tests >/dev/null
+	copy=$(INTEGRATION_DIR)/ansible_collections/mimecast/gateway; \
+	if [ -f $(INTEGRATION_CONFIG) ]; then \
+		echo "integration: using $(INTEGRATION_CONFIG)"; install -m 600 $(INTEGRATION_CONFIG) $$copy/$(INTEGRATION_CONFIG); \
+	fi; \
+	rc=0; (cd $$copy && PATH="$(abspath $(VENV))/bin:$$PATH" \
+		$(abspath $(VENV))/bin/ansible-test integration --venv --python 3.11 --color no $(INTEGRATION_ARGS)) || rc=$$?; \
+	rm -f $$copy/$(INTEGRATION_CONFIG); exit $$rc
 
 # Also part of `e2e`; ansible-rulebook needs Java 17 or later (JAVA_HOME, or java on PATH).
 .PHONY: rulebook
@@ -160,37 +192,50 @@ release-build: $(VENV_STAMP) ## Build the collection tarball into .build/release
 	rm -rf $(RELEASE_DIR)
 	$(VENV)/bin/ansible-galaxy collection build --output-path $(RELEASE_DIR) .
 
-# ansible-builder resolves the definition's paths from its own directory, while
-# the same file, installed in a collection, is read from the collection root
-# (see meta/execution-environment.yml): stage it at the root of a copy.
-ee: release-build ## Write the execution environment's build context to .build/ee/context (no image build)
-	rm -rf $(EE_DIR)
-	mkdir -p $(EE_DIR)
-	cp meta/execution-environment.yml requirements.txt bindep.txt $(EE_DIR)/
-	cp $(RELEASE_DIR)/mimecast-gateway-*.tar.gz $(EE_DIR)/mimecast-gateway.tar.gz
-	$(VENV)/bin/ansible-builder create --file $(EE_DIR)/execution-environment.yml \
-		--context $(EE_DIR)/context --output-filename Containerfile
+# The image definitions live in extensions/ee/ and extensions/de/, where `ansible-builder create` runs as is and
+# installs the published collection named in their requirements.yml. For an image of this checkout, ee and de take
+# the way those definitions document for a tarball: a copy of the folder (.build/ee/definition) gets the checkout's
+# tarball in collections/ and a requirements.yml naming it; the context is written beside it.
+# $(1): the definition's folder; $(2): the build directory.
+define builder_context
+	rm -rf $(2)
+	mkdir -p $(2)
+	cp -R $(1) $(2)/definition
+	cp $(RELEASE_DIR)/mimecast-gateway-*.tar.gz $(2)/definition/collections/
+	printf -- '---\n# Written by make: the tarball of this checkout.\ncollections:\n  - name: collections/%s\n    type: file\n' \
+		"$$(cd $(RELEASE_DIR) && ls mimecast-gateway-*.tar.gz)" >$(2)/definition/requirements.yml
+	cd $(2)/definition && $(abspath $(VENV))/bin/ansible-builder create --context ../context --output-filename Containerfile
+endef
 
-# The decision environment for EDA controller, staged the same way (see extensions/eda/decision-environment.yml).
-de: release-build ## Write the decision environment's build context to .build/de/context (no image build)
-	rm -rf $(DE_DIR)
-	mkdir -p $(DE_DIR)
-	cp extensions/eda/decision-environment.yml $(DE_DIR)/
-	cp $(RELEASE_DIR)/mimecast-gateway-*.tar.gz $(DE_DIR)/mimecast-gateway.tar.gz
-	$(VENV)/bin/ansible-builder create --file $(DE_DIR)/decision-environment.yml \
-		--context $(DE_DIR)/context --output-filename Containerfile
+ee: release-build ## Write the execution environment's build context of this checkout to .build/ee/context (no image build)
+	$(call builder_context,extensions/ee,$(EE_DIR))
 
-release-check: ee de ## Check the tarball and the EE and DE contexts; install the tarball offline and run a module from it
+de: release-build ## Write the decision environment's build context of this checkout to .build/de/context (no image build)
+	$(call builder_context,extensions/de,$(DE_DIR))
+
+release-check: ee de ## Check the tarball (install offline, run a module, introspect its dependencies) and the EE and DE definitions and contexts
 	@echo "Contents of $$(cd $(RELEASE_DIR) && ls *.tar.gz):"
 	@tar -tzf $(RELEASE_DIR)/*.tar.gz | sort | sed 's/^/  /'
 	RELEASE_DIR="$(abspath $(RELEASE_DIR))" EE_DIR="$(abspath $(EE_DIR))" DE_DIR="$(abspath $(DE_DIR))" $(PYTEST) tests/release
 
-# Separate virtualenvs per ansible-core line under .build/matrix/; see the table
-# in tools/matrix/run.sh. MATRIX_JOBS runs that many lines at once; MATRIX picks
-# lines, e.g. `make test-matrix MATRIX="2.16 2.21"`.
+# tox with the tox-ansible plugin runs the `matrix` label of tox-ansible.ini, one virtualenv per environment
+# under .build/tox/; tox itself has its own virtualenv (tools/matrix/tox-requirements.txt says why not .venv).
+# MATRIX_JOBS runs that many environments at once; MATRIX picks environments instead of the label, e.g.
+# `make test-matrix MATRIX=unit-py3.11-2.16,sanity-py3.12-2.21`. The pip cache stays the user's, although
+# sanity environments get a HOME of their own.
+TOX_VENV := .build/tox/venv
+TOX_VENV_STAMP := $(TOX_VENV)/.requirements.stamp
 MATRIX_JOBS ?= 2
-test-matrix: ## Sanity and unit tests on every supported ansible-core/Python pair, integration on the oldest and newest
-	MATRIX_JOBS=$(MATRIX_JOBS) bash tools/matrix/run.sh $(MATRIX)
+$(TOX_VENV_STAMP): tools/matrix/tox-requirements.txt
+	rm -rf $(TOX_VENV)
+	$(PYTHON) -m venv $(TOX_VENV)
+	$(TOX_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/matrix/tox-requirements.txt
+	touch $@
+
+test-matrix: $(TOX_VENV_STAMP) collection-link ## Sanity and unit tests on every supported ansible-core/Python pair, integration on the oldest and newest
+	PIP_CACHE_DIR="$${PIP_CACHE_DIR:-$$HOME/.cache/pip}" $(TOX_VENV)/bin/tox --ansible -c tox-ansible.ini \
+		$(if $(MATRIX),-e $(MATRIX),-m matrix) -p $(MATRIX_JOBS) --parallel-no-spinner \
+		--discover $$(bash tools/matrix/find_pythons.sh 3.11 3.12)
 
 clean: ## Remove the virtualenv, build tree and test outputs
 	rm -rf $(VENV) .build .ansible tests/output .pytest_cache .hypothesis

@@ -133,7 +133,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import evaluate
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.checks import evaluate
 
 
 def compliance_evaluate(settings, held=None, processing=None, probes=None, stopped=None):

@@ -65,7 +65,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import RENDERERS, render
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.render import RENDERERS, render
 
 
 def compliance_render(data, format, missing=None):  # pylint: disable=redefined-builtin

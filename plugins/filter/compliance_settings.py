@@ -86,7 +86,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import check_settings
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.settings import check_settings
 
 
 def compliance_settings(given, defined_names=None, cwd=None):

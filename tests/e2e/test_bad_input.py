@@ -4,8 +4,10 @@
 
 """Bad input, table-driven: each row fails before any request reaches the emulator, naming the option at fault.
 
-One ansible-playbook run (the generated bad_input.yml: one task per module of tests/module_registry.py) feeds
-every row to its module; each row is then asserted on its own. Every row points base_url at its own path on the
+The rows on the connection options are here; each module's rows of its own are in its test profile
+(tests/integration/targets/<module>/vars/profile.yml, read by tests/module_registry.py). One ansible-playbook
+run (the generated bad_input.yml: one task per module) feeds every row to its module; each row is then asserted
+on its own. Every row points base_url at its own path on the
 emulator, so a request that got through is pinned on the row that sent it.
 """
 
@@ -59,98 +61,61 @@ class Row:
         return pytest.param(self, id=self.name)
 
 
-def search(value, field_name="subject"):
-    return dict(search_by=dict(field_name=field_name, value=value))
-
-
-ROWS = [
-    # Malformed and impossible dates, and an end before the start.
-    Row("start-in-words", "hold", "start", dict(start="last tuesday")),
-    Row("start-month-13", "processing", "start", dict(start="2026-13-01")),
-    Row("start-april-31", "hold", "start", dict(start="2026-04-31")),
-    Row("end-february-30", "processing", "end", dict(end="2026-02-30T10:00:00Z")),
-    Row("end-hour-25", "track", "end", dict(end="2026-05-01T25:00:00Z")),
-    Row("end-unknown-unit", "hold", "end", dict(end="-3y")),
-    Row("start-empty", "hold", "start", dict(start="")),
-    Row("end-day-before-start", "hold", "end", dict(start="2026-05-02", end="2026-05-01")),
-    Row("end-hour-before-start", "processing", "end", dict(start="-1h", end="-2h")),
-    Row("end-second-before-start", "track", "end", dict(start="2026-05-03T10:00:00Z", end="2026-05-03T09:59:59Z")),
-    # Unknown enum values, page_size 0 or 501, negative max_results.
-    Row("queue-type-unknown", "processing", "queue_type", dict(queue_type="bulk")),
-    Row("sort-order-unknown", "processing", "sort_order", dict(sort_order="newest")),
-    Row("route-unknown", "processing", "route", dict(route="sideways")),
-    Row("processing-field-name-unknown", "processing", "field_name", search("x", field_name="from")),
-    Row("hold-field-name-wrong-case", "hold", "field_name", search("x", field_name="Subject")),
-    Row("track-route-unknown", "track", "route", dict(route=["inbound", "lateral"])),
-    Row("page-size-0", "hold", "page_size", dict(page_size=0)),
-    Row("concurrency-0", "hold", "concurrency", dict(start="-1d", concurrency=0)),
-    Row("concurrency-9", "processing", "concurrency", dict(start="-1d", concurrency=9)),
-    Row("page-size-501", "processing", "page_size", dict(page_size=501)),
-    Row("page-size-not-a-number", "track", "page_size", dict(page_size="ten")),
-    Row("max-results-minus-1", "hold", "max_results", dict(max_results=-1)),
-    # Empty strings and whitespace-only values.
-    Row("hold-search-value-empty", "hold", "search_by.value", search("")),
-    Row("processing-search-value-blank", "processing", "search_by.value", search(" \t ")),
-    Row("sender-blank", "track", "sender", dict(sender="   ")),
-    Row("message-id-blank", "track", "message_id", dict(message_id="  "), drop=("sender",)),
-    Row("search-reason-blank", "track", "search_reason", dict(search_reason=" ")),
-    Row("client-id-empty", "hold", "client_id", dict(client_id="")),
-    Row("base-url-blank", "hold", "base_url", dict(base_url="   ")),
+# The rows on the connection options, which every module takes alike: dealt out to the modules in turn, so each
+# module gets some. Each module's rows of its own are in its test profile (module_registry.Module.bad_input).
+CONNECTION_ROWS = [
+    Row("client-id-empty", None, "client_id", dict(client_id="")),
+    Row("base-url-blank", None, "base_url", dict(base_url="   ")),
     # Invalid regions.
-    Row("region-unknown", "hold", "region", dict(region="mars"), drop=("base_url",)),
-    Row("region-of-api-1-with-api-2-credentials", "processing", "region", dict(region="eu"), drop=("base_url",)),
-    Row("region-of-api-2-with-api-1-keys", "hold", "region", dict(region="uk"), scheme="v1", drop=("base_url",)),
-    Row("no-region-for-api-1-keys", "track", "region", scheme="v1", drop=("base_url",)),
+    Row("region-unknown", None, "region", dict(region="mars"), drop=("base_url",)),
+    Row("region-of-api-1-with-api-2-credentials", None, "region", dict(region="eu"), drop=("base_url",)),
+    Row("region-of-api-2-with-api-1-keys", None, "region", dict(region="uk"), scheme="v1", drop=("base_url",)),
+    Row("no-region-for-api-1-keys", None, "region", scheme="v1", drop=("base_url",)),
+    Row("region-in-fullwidth-letters", None, "region", dict(region=u"\uff45\uff55"), scheme="v1", drop=("base_url",)),
     # The xx-api placeholder and non-http URLs.
-    Row("base-url-xx-api", "processing", "base_url", dict(base_url="https://xx-api.mimecast.com/"), scheme="v1"),
-    Row("base-url-without-scheme", "hold", "base_url", dict(base_url="127.0.0.1:8080")),
-    Row("base-url-file", "track", "base_url", dict(base_url="file:///etc/passwd")),
-    Row("base-url-api-2-host-with-api-1-keys", "hold", "base_url", dict(base_url="https://api.services.mimecast.com"),
+    Row("base-url-xx-api", None, "base_url", dict(base_url="https://xx-api.mimecast.com/"), scheme="v1"),
+    Row("base-url-without-scheme", None, "base_url", dict(base_url="127.0.0.1:8080")),
+    Row("base-url-file", None, "base_url", dict(base_url="file:///etc/passwd")),
+    Row("base-url-api-2-host-with-api-1-keys", None, "base_url", dict(base_url="https://api.services.mimecast.com"),
         scheme="v1"),
-    Row("proxy-without-scheme", "hold", "proxy", dict(proxy="proxy.example.com:3128")),
+    Row("proxy-without-scheme", None, "proxy", dict(proxy="proxy.example.com:3128")),
     # A mix of API 1.0 and 2.0 credentials, and incomplete credentials.
-    Row("app-key-with-api-2-credentials", "processing", "app_key", dict(app_key=V1["app_key"])),
-    Row("both-complete-schemes", "track", "access_key", V1),
-    Row("client-id-alone", "hold", "client_secret", drop=("client_secret",)),
-    Row("api-1-without-app-key", "hold", "app_key", scheme="v1", drop=("app_key",)),
-    Row("api-1-access-key-alone", "track", "secret_key", scheme="v1", drop=("secret_key", "app_id", "app_key")),
-    Row("no-credentials", "hold", "client_id", drop=("client_id", "client_secret")),
-    Row("secret-key-not-base64", "processing", "secret_key", dict(secret_key="%%not-base64%%"), scheme="v1"),
+    Row("app-key-with-api-2-credentials", None, "app_key", dict(app_key=V1["app_key"])),
+    Row("both-complete-schemes", None, "access_key", V1),
+    Row("client-id-alone", None, "client_secret", drop=("client_secret",)),
+    Row("api-1-without-app-key", None, "app_key", scheme="v1", drop=("app_key",)),
+    Row("api-1-access-key-alone", None, "secret_key", scheme="v1", drop=("secret_key", "app_id", "app_key")),
+    Row("no-credentials", None, "client_id", drop=("client_id", "client_secret")),
+    Row("secret-key-not-base64", None, "secret_key", dict(secret_key="%%not-base64%%"), scheme="v1"),
     # Connection options out of range.
-    Row("timeout-0", "hold", "timeout", dict(timeout=0)),
-    Row("retries-minus-1", "processing", "retries", dict(retries=-1)),
-    Row("max-retry-wait-negative", "track", "max_retry_wait", dict(max_retry_wait=-5)),
-    # message_id with advanced options, and no criteria at all.
-    Row("message-id-with-route", "track", "message_id", dict(message_id="<a@example.com>", route=["inbound"]), drop=("sender",)),
-    Row("message-id-with-sender-ip", "track", "message_id", dict(message_id="<a@example.com>", sender_ip="192.0.2.1"),
-        drop=("sender",)),
-    Row("no-criteria", "track", "message_id", dict(start="-1d"), drop=("sender",)),
-    Row("search-reason-is-no-criterion", "track", "message_id", dict(search_reason="audit"), drop=("sender",)),
-    # Over-long values.
-    Row("search-value-over-long", "hold", "search_by.value", search(LONG)),
-    Row("subject-over-long", "track", "subject", dict(subject=LONG), drop=("sender",)),
-    Row("message-id-over-long", "track", "message_id", dict(message_id="<%s@example.com>" % LONG), drop=("sender",)),
-    Row("sort-by-over-long", "processing", "sort_by", dict(sort_by=LONG)),
-    Row("sender-ip-not-an-address", "track", "sender_ip", dict(sender_ip="not-an-ip"), drop=("sender",)),
-    Row("sender-ip-a-host-name", "track", "sender_ip", dict(sender_ip="mail.example.com"), drop=("sender",)),
-    # Unicode: typographic dashes and minus signs, Unicode spaces, fullwidth letters.
-    Row("start-with-unicode-hyphens", "hold", "start", dict(start=u"2026\u201005\u201001")),
-    Row("start-with-unicode-minus", "processing", "start", dict(start=u"\u22127d")),
-    Row("search-value-of-unicode-spaces", "hold", "search_by.value", search(u"\u00a0\u2003\u3000")),
-    Row("region-in-fullwidth-letters", "hold", "region", dict(region=u"\uff45\uff55"), scheme="v1", drop=("base_url",)),
-    # Releasing and rejecting held messages.
-    Row("held-ids-empty", "held", "ids", dict(ids=[])),
-    Row("held-ids-blank", "held", "ids", dict(ids=["eNoVzs0KgjAAAOBn", "  "])),
-    Row("held-ids-missing", "held", "ids", drop=("ids",)),
-    Row("held-state-unknown", "held", "state", dict(state="deleted")),
-    Row("held-reject-reason-with-released", "held", "reject_reason", dict(reject_reason="undesirable_content")),
-    Row("held-reject-message-with-released", "held", "reject_message", dict(reject_message="No thanks")),
-    Row("held-notify-sender-with-released", "held", "notify_sender", dict(notify_sender=False), scheme="v1"),
-    Row("held-reject-reason-unknown", "held", "reject_reason", dict(state="rejected", reject_reason="spam")),
-    Row("held-reject-message-over-long", "held", "reject_message", dict(state="rejected", reject_message=LONG)),
-    Row("held-max-messages-0", "held", "max_messages", dict(max_messages=0)),
-    Row("held-list-options-do-not-apply", "held", "summary_only", dict(summary_only=True)),
+    Row("timeout-0", None, "timeout", dict(timeout=0)),
+    Row("retries-minus-1", None, "retries", dict(retries=-1)),
+    Row("max-retry-wait-negative", None, "max_retry_wait", dict(max_retry_wait=-5)),
 ]
+
+
+def with_long_values(value):
+    """A profile's option value with each {long} (in a string, at any depth) made 5000 x's."""
+    if isinstance(value, dict):
+        return dict((name, with_long_values(item)) for name, item in value.items())
+    if isinstance(value, list):
+        return [with_long_values(item) for item in value]
+    if isinstance(value, str):
+        return value.replace("{long}", LONG)
+    return value
+
+
+def profile_rows(module):
+    return [Row(row["name"], module.key, row["option"], with_long_values(row.get("args")), row.get("scheme", "v2"),
+                tuple(row.get("drop", ()))) for row in module.bad_input]
+
+
+def connection_rows(modules):
+    return [Row(row.name, modules[number % len(modules)].key, row.option, row.args, row.scheme, row.drop)
+            for number, row in enumerate(CONNECTION_ROWS)]
+
+
+ROWS = connection_rows(module_registry.ALL) + [row for module in module_registry.ALL for row in profile_rows(module)]
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +138,11 @@ def bad_input_run(emulator, ansible_playbook):
 
 def test_the_table_covers_every_module_with_forty_rows_or_more():
     assert len(ROWS) >= 40
-    assert len(set(row.name for row in ROWS)) == len(ROWS)
+    names = [row.name for row in ROWS]
+    assert sorted(name for name in set(names) if names.count(name) > 1) == [], "row names used twice"
+    own_rows = set(row.module for module in module_registry.ALL for row in profile_rows(module))
+    assert [module.source for module in module_registry.ALL if module.key not in own_rows] == [], \
+        "profiles without bad_input rows of their own"
     assert set(row.module for row in ROWS) == set(TASKS)
 
 

@@ -2,9 +2,10 @@
 # Copyright: (c) 2026, mimecast.gateway contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""README.md's Install section, followed as written: it comes before the first playbook run by name, it covers
-Galaxy, a clone, a tarball, an AWX project's requirements.yml and the Python dependency, and its commands work
-(into a temporary collections path, so nothing outside the test's directory changes)."""
+"""The install guide (docs/docsite/rst/guide_install.rst), followed as written: it is the first guide, every other
+guide that runs a playbook by name points to it, it covers Galaxy, a clone, a tarball, an AWX project's
+requirements.yml and the Python dependency, and its commands work (into a temporary collections path, so nothing
+outside the test's directory changes)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -14,6 +15,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 
 import pytest
 import yaml
@@ -23,24 +25,32 @@ from harness import ROOT
 pytestmark = pytest.mark.e2e
 
 README = os.path.join(ROOT, "README.md")
+DOCSITE = os.path.join(ROOT, "docs", "docsite")
+GUIDES = os.path.join(DOCSITE, "rst")
+INSTALL_GUIDE = "guide_install"
+INSTALL_LABEL = ":ref:`Install <ansible_collections.mimecast.gateway.docsite.%s>`" % INSTALL_GUIDE
 BIN = os.path.dirname(sys.executable)
 BY_NAME = re.compile(r"ansible-playbook (?:-\S+ \S+ )*mimecast\.gateway\.(\w+)")
 
 
-def readme():
-    with open(README) as handle:
+def read(path):
+    with open(path) as handle:
         return handle.read()
 
 
+def guides():
+    """Every guide's text, by name (the file name without .rst)."""
+    return {name[:-4]: read(os.path.join(GUIDES, name)) for name in sorted(os.listdir(GUIDES)) if name.endswith(".rst")}
+
+
 def install_section():
-    text = readme()
-    found = re.search(r"^## Install\n(.*?)^## ", text, re.S | re.M)
-    assert found, "README.md has no '## Install' section"
-    return found.group(1)
+    return guides()[INSTALL_GUIDE]
 
 
 def blocks(text, language):
-    return re.findall(r"^```%s\n(.*?)^```" % language, text, re.S | re.M)
+    """The contents of the text's `.. code-block:: LANGUAGE` directives, dedented."""
+    found = re.finditer(r"^( *)\.\. code-block:: %s\n\n((?:\1 +\S.*\n|[ ]*\n)+)" % re.escape(language), text, re.M)
+    return [textwrap.dedent(match.group(2)).strip("\n") + "\n" for match in found]
 
 
 def commands(text):
@@ -72,10 +82,16 @@ def run(argv, env, cwd=ROOT):
 
 
 def test_install_comes_before_the_first_playbook_run_by_name():
-    text = readme()
+    with open(os.path.join(DOCSITE, "extra-docs.yml")) as handle:
+        sections = yaml.safe_load(handle)["sections"]
+    assert sections[0]["toctree"][0] == INSTALL_GUIDE, sections[0]
+    assert "docs/docsite/rst/%s.rst" % INSTALL_GUIDE in read(README)
+    text = install_section()
     first_run = BY_NAME.search(text)
-    assert "\n## Install\n" in text and text.index("\n## Install\n") < first_run.start(), first_run.group(0)
-    assert text.index("\n## Install\n") < text.index("\n## Modules\n")
+    assert text.index("ansible-galaxy collection install") < first_run.start(), first_run.group(0)
+    running = [name for name, guide in guides().items() if name != INSTALL_GUIDE and BY_NAME.search(guide)]
+    assert running, "no other guide runs a playbook by name"
+    assert [name for name in running if INSTALL_LABEL not in guides()[name]] == []
 
 
 def test_install_covers_galaxy_a_clone_a_tarball_and_the_python_dependency():
@@ -90,9 +106,9 @@ def test_install_covers_galaxy_a_clone_a_tarball_and_the_python_dependency():
     assert "requests" in section and "ANSIBLE_COLLECTIONS_PATH" in section
 
 
-def test_every_playbook_the_readme_runs_by_name_exists():
-    names = set(BY_NAME.findall(readme()))
-    assert names, "README.md runs no playbook by name"
+def test_every_playbook_the_docs_run_by_name_exists():
+    names = set(BY_NAME.findall("\n".join([read(README)] + list(guides().values()))))
+    assert names, "the README and the guides run no playbook by name"
     missing = [name for name in sorted(names) if not os.path.isfile(os.path.join(ROOT, "playbooks", name + ".yml"))]
     assert not missing
 

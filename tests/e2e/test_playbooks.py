@@ -28,7 +28,8 @@ pytestmark = pytest.mark.e2e
 
 DATASET = os.path.join(ROOT, "tests", "emulator", "datasets", "compliance.json")
 PROCESSING = module_registry.MODULES["processing"].path
-README = os.path.join(ROOT, "README.md")
+# The guide whose table lists the ready-made playbooks and their variables.
+PLAYBOOKS_GUIDE = os.path.join(ROOT, "docs", "docsite", "rst", "guide_compliance.rst")
 
 HELD_REPORT = "Print the held messages by reason code and route, and the oldest ones"
 TRACKED = "Print the route and status of each message found"
@@ -122,9 +123,10 @@ def play_variables(name):
         return yaml.safe_load(handle)[0]["vars"]
 
 
-def readme_row(name):
-    with open(README) as handle:
-        rows = [line for line in handle if line.startswith("| `mimecast.gateway.%s` |" % name)]
+def guide_row(name):
+    """The guide's list-table row for the playbook: its cells, joined."""
+    with open(PLAYBOOKS_GUIDE) as handle:
+        rows = re.findall(r"^   \* - ``mimecast\.gateway\.%s``\n((?:     - .*\n)+)" % name, handle.read(), re.M)
     assert len(rows) == 1, rows
     return rows[0]
 
@@ -255,8 +257,8 @@ def test_queue_report_variables_are_documented():
     documented = header_variables("queue_report.yml")
     assert sorted(documented) == sorted(variables)
     assert {name: str(value) for name, value in variables.items()} == documented
-    row = readme_row("queue_report")
-    assert all("`%s`" % name in row for name in variables), row
+    row = guide_row("queue_report")
+    assert all("``%s``" % name in row for name in variables), row
 
 
 # ------------------------------------------------------------------ every report, under Ansible's default output
@@ -315,7 +317,7 @@ def test_queue_watch_waits_until_the_queue_drains(fresh_seeded, ansible_playbook
 
 @pytest.mark.parametrize("retries", [1, 3])
 def test_queue_watch_gives_up_after_as_many_looks_as_documented(fresh_seeded, ansible_playbook, retries):
-    """queue_watch_retries is how many times it looks, as the header and the README say; then one failure."""
+    """queue_watch_retries is how many times it looks, as the header and the guide say; then one failure."""
     run = ansible_playbook(playbook("queue_watch.yml"), env=dict(scheme_env(fresh_seeded, "v2"), **DEFAULT_OUTPUT),
                            extra_vars={"queue_watch_max": 2, "queue_watch_delay": 0, "queue_watch_retries": retries})
     assert run.rc == 2, run
@@ -356,7 +358,7 @@ def test_queue_watch_defaults_fit_a_maintenance_window_and_are_documented():
     assert sorted(documented) == sorted(variables)
     for name in ("queue_watch_max", "queue_watch_retries", "queue_watch_delay"):
         assert documented[name] == str(variables[name]), (name, documented)
-    row = readme_row("queue_watch")
+    row = guide_row("queue_watch")
     for name in ("queue_watch_retries", "queue_watch_delay"):
-        assert "`%s` times (default %s)" % (name, variables[name]) in row or \
-            "`%s` seconds (default %s)" % (name, variables[name]) in row, row
+        assert "``%s`` times (default %s)" % (name, variables[name]) in row or \
+            "``%s`` seconds (default %s)" % (name, variables[name]) in row, row

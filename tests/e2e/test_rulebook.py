@@ -52,7 +52,7 @@ DEADLINE = 240
 
 def rulebook_installed():
     """ansible-rulebook is in `make test`'s environment (requirements-dev.txt); the support matrix's lines run the
-    other integration tests on other ansible-core versions, without it (tools/matrix/run.sh sets TEST_MATRIX_LINE)."""
+    other integration tests on other ansible-core versions, without it (tox-ansible.ini sets TEST_MATRIX_LINE)."""
     if os.path.isfile(os.path.join(BIN, "ansible-rulebook")):
         return
     if os.environ.get("CI") == "true" and not os.environ.get("TEST_MATRIX_LINE"):

@@ -4,9 +4,9 @@
 
 """Fixtures for the release checks: what `make release-check` built, found where it put it.
 
-`make release-check` builds the collection tarball (.build/release/) and the execution
-environment's build context (.build/ee/) first, then runs these tests on them, so the tests
-check exactly the artifacts a maintainer would publish.
+`make release-check` builds the collection tarball (.build/release/) and the build contexts of the
+execution and decision environments of this checkout (.build/ee/, .build/de/) first, then runs these
+tests on them, so the tests check exactly the artifacts a maintainer would publish.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,6 +17,8 @@ import os
 import sys
 
 import pytest
+
+from builder_context import install_collections
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -39,7 +41,21 @@ def release_tarball():
 
 @pytest.fixture(scope="session")
 def ee_dir():
-    return _built("EE_DIR", os.path.join(".build", "ee"), "the execution environment's staging directory")
+    return _built("EE_DIR", os.path.join(".build", "ee"), "the execution environment's build directory (make ee)")
+
+
+@pytest.fixture(scope="session")
+def de_dir():
+    return _built("DE_DIR", os.path.join(".build", "de"), "the decision environment's build directory (make de)")
+
+
+@pytest.fixture(scope="session")
+def installed_tarball(release_tarball, tmp_path_factory):
+    """The release tarball installed offline into an empty collections path of its own."""
+    stage = tmp_path_factory.mktemp("installed-tarball")
+    collections = stage / "collections"
+    install_collections([release_tarball], collections, cwd=stage)
+    return collections
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,13 @@
 # Copyright: (c) 2026, mimecast.gateway contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The execution environment's build context, as `ansible-builder create` wrote it (make ee).
+"""The collection as ansible-builder sees it, and the execution environment defined in extensions/ee/.
 
-There is no container engine here, so the image is not built. Instead the checks read the
-Containerfile and run the two build stages that need no container: the galaxy stage's
-collection install, and the builder stage's dependency introspection, with the very scripts
-and files ansible-builder put in the context.
+* meta/execution-environment.yml is the dependency-only form ansible-builder reads from an installed collection:
+  `ansible-builder introspect` on the installed release tarball finds requests and the CA bundle.
+* extensions/ee/ builds as is: `ansible-builder create` in that folder writes a context that installs the published
+  collection; `make ee` writes the same Containerfile for the checkout's tarball, whose galaxy and builder stages run
+  here without a container (see builder_context.py).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,141 +16,90 @@ __metaclass__ = type
 
 import os
 import re
-import shutil
-import subprocess
-import sys
 
 import pytest
-import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from builder_context import (ROOT, assert_checkout_context_is_the_folder_context, assert_names_this_collection_line, builder_stage,
+                             create_from_folder, from_this_collection, galaxy_stage, introspect, load_yaml, read,
+                             requirement_names)
 
-
-def _read(*parts):
-    with open(os.path.join(*parts)) as handle:
-        return handle.read()
+FOLDER = os.path.join(ROOT, "extensions", "ee")
 
 
-def _requirement_names(text):
-    lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
-    return [re.split(r"[<>=!~;\[ ]", line, 1)[0].lower() for line in lines if line]
-
-
-@pytest.fixture(scope="module")
-def definition():
-    with open(os.path.join(ROOT, "meta", "execution-environment.yml")) as handle:
-        return yaml.safe_load(handle)
-
-
-@pytest.fixture(scope="module")
-def context(ee_dir):
-    path = os.path.join(ee_dir, "context")
-    assert os.path.isdir(path), "no build context in %s" % ee_dir
-    return path
-
-
-@pytest.fixture(scope="module")
-def containerfile(context):
-    return _read(context, "Containerfile")
-
-
-def test_definition_is_schema_3_with_its_dependencies_in_their_own_files(definition):
-    assert definition["version"] == 3
-    dependencies = definition["dependencies"]
-    # Paths, not inline lists: ansible-builder's introspection of an installed collection reads them
-    # from the collection root, where these files are.
-    assert dependencies["python"] == "requirements.txt"
-    assert dependencies["system"] == "bindep.txt"
+def test_collection_metadata_names_only_its_dependency_files():
+    """The form ansible-builder documents for collections: two paths, relative to the collection root."""
+    assert load_yaml(ROOT, "meta", "execution-environment.yml") == {
+        "version": 1, "dependencies": {"python": "requirements.txt", "system": "bindep.txt"}}
     for name in ("requirements.txt", "bindep.txt"):
         assert os.path.isfile(os.path.join(ROOT, name)), name
 
 
 def test_runtime_requirements_are_not_test_requirements():
-    runtime = set(_requirement_names(_read(ROOT, "requirements.txt")))
+    runtime = set(requirement_names(read(ROOT, "requirements.txt")))
     assert runtime == {"requests"}
-    development = _requirement_names(_read(ROOT, "requirements-dev.txt"))
+    development = requirement_names(read(ROOT, "requirements-dev.txt"))
     assert "pytest" in development and "pytest" not in runtime
 
 
-def test_containerfile_names_the_base_image(definition, containerfile):
-    base = definition["images"]["base_image"]["name"]
+def test_introspect_finds_requests_and_the_ca_bundle_in_the_installed_tarball(installed_tarball):
+    found = introspect(installed_tarball)
+    assert requirement_names("\n".join(from_this_collection(found, "python"))) == ["requests"]
+    assert [line.split()[0] for line in from_this_collection(found, "system")] == ["ca-certificates"]
+
+
+def test_definition_takes_everything_of_the_collection_from_the_collection():
+    definition = load_yaml(FOLDER, "execution-environment.yml")
+    assert definition["version"] == 3
+    dependencies = definition["dependencies"]
+    # requests and the CA bundle come from meta/execution-environment.yml, so they are not repeated here.
+    assert "python" not in dependencies and "system" not in dependencies
+    assert dependencies["galaxy"] == "requirements.yml"
+    assert_names_this_collection_line(load_yaml(FOLDER, "requirements.yml"))
+    assert definition["additional_build_files"] == [{"src": "collections", "dest": "collections"}]
+
+
+@pytest.fixture(scope="module")
+def folder_context(tmp_path_factory):
+    """The context `ansible-builder create` writes from extensions/ee/, nothing staged."""
+    return create_from_folder(FOLDER, tmp_path_factory.mktemp("ee-folder") / "context")
+
+
+def test_folder_context_installs_ansible_and_the_published_collection(folder_context):
+    containerfile = read(folder_context, "Containerfile")
+    base = load_yaml(FOLDER, "execution-environment.yml")["images"]["base_image"]["name"]
     assert 'ARG EE_BASE_IMAGE="%s"' % base in containerfile
     assert re.search(r"^FROM \$EE_BASE_IMAGE AS base$", containerfile, re.MULTILINE)
-
-
-def test_containerfile_installs_ansible_and_the_python_and_system_requirements(containerfile):
     refs = re.search(r'^ARG ANSIBLE_INSTALL_REFS="([^"]*)"', containerfile, re.MULTILINE).group(1)
     assert "ansible-core" in refs and "ansible-runner" in refs
-    assert "COPY _build/requirements.txt requirements.txt" in containerfile
-    assert "COPY _build/bindep.txt bindep.txt" in containerfile
-    assert re.search(r"introspect\.py introspect --user-pip=requirements\.txt --user-bindep=bindep\.txt", containerfile)
+    assert re.search(r"ansible-galaxy collection install .*-r requirements\.yml", containerfile)
+    assert_names_this_collection_line(load_yaml(folder_context, "_build", "requirements.yml"))
+    # requests arrives through the installed collection: the builder stage introspects it, then installs the result.
+    assert re.search(r"^RUN \$PYCMD /output/scripts/introspect\.py introspect .*--write-pip=", containerfile, re.MULTILINE)
     assert "RUN /output/scripts/assemble" in containerfile
     assert "/output/scripts/install-from-bindep" in containerfile
 
 
-def test_context_requirements_file_holds_requests(context):
-    assert "requests" in _requirement_names(_read(context, "_build", "requirements.txt"))
-    assert "ca-certificates" in _read(context, "_build", "bindep.txt")
-
-
-def test_containerfile_installs_the_collection_tarball(context, containerfile):
-    assert re.search(r"ansible-galaxy collection install .*-r requirements\.yml", containerfile)
-    requirements = yaml.safe_load(_read(context, "_build", "requirements.yml"))
-    entries = requirements["collections"]
-    assert entries == [{"name": "collections/mimecast-gateway.tar.gz", "type": "file"}]
-    # The galaxy stage runs in /build, a copy of _build.
-    assert os.path.isfile(os.path.join(context, "_build", "collections", "mimecast-gateway.tar.gz"))
+def test_checkout_context_is_the_folder_context_with_the_checkout_tarball(ee_dir, folder_context, release_tarball):
+    """`make ee` changes only where the collection comes from: the Containerfile is the one users get."""
+    assert_checkout_context_is_the_folder_context(os.path.join(ee_dir, "context"), folder_context, release_tarball)
 
 
 @pytest.fixture(scope="module")
-def galaxy_stage(context, tool, tmp_path_factory):
-    """The galaxy stage without a container: `ansible-galaxy collection install -r requirements.yml` in a copy of _build."""
-    stage = tmp_path_factory.mktemp("ee-stage")
-    build = stage / "build"
-    shutil.copytree(os.path.join(context, "_build"), str(build))
-    collections = stage / "usr-share-ansible-collections"
-    env = dict(os.environ, ANSIBLE_HOME=str(stage / "home"))
-    env.pop("ANSIBLE_COLLECTIONS_PATH", None)
-    installed = subprocess.run(
-        [tool("ansible-galaxy"), "collection", "install", "--offline", "-r", "requirements.yml",
-         "--collections-path", str(collections)],
-        cwd=str(build), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-        timeout=300, check=False)
-    assert installed.returncode == 0, installed.stdout
-    return build, collections
+def checkout_stages(ee_dir, tmp_path_factory):
+    """The galaxy stage of the checkout's context: its collection installed from _build."""
+    context = os.path.join(ee_dir, "context")
+    build, collections = galaxy_stage(context, tmp_path_factory.mktemp("ee-stage"))
+    return context, build, collections
 
 
-def test_galaxy_stage_installs_the_collection(galaxy_stage):
-    _build, collections = galaxy_stage
+def test_galaxy_stage_installs_the_collection(checkout_stages):
+    _context, _build, collections = checkout_stages
     installed = collections / "ansible_collections" / "mimecast" / "gateway"
     assert (installed / "MANIFEST.json").is_file()
     assert (installed / "meta" / "execution-environment.yml").is_file()
 
 
-def _introspect(build, collections, *options):
-    answer = subprocess.run(
-        [sys.executable, str(build / "scripts" / "introspect.py"), "introspect"] + list(options) + [str(collections)],
-        cwd=str(build), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=120,
-        check=False)
-    assert answer.returncode == 0, answer.stdout
-    return yaml.safe_load(answer.stdout.split("---", 1)[1])
-
-
-def test_installed_collection_declares_its_own_dependencies(galaxy_stage):
-    """Any EE that installs mimecast.gateway gets requests and the CA bundle from its meta/execution-environment.yml."""
-    build, collections = galaxy_stage
-    found = _introspect(build, collections)
-    # Each line names the collection it came from: "requests>=2.25  # from collection mimecast.gateway".
-    ours = dict((kind, [line for line in found[kind] if line.endswith("# from collection mimecast.gateway")])
-                for kind in ("python", "system"))
-    assert _requirement_names("\n".join(line.split("#")[0] for line in ours["python"])) == ["requests"]
-    assert [line.split()[0] for line in ours["system"]] == ["ca-certificates"]
-
-
-def test_builder_stage_writes_the_image_requirements(galaxy_stage, tmp_path):
-    build, collections = galaxy_stage
-    pip_out, bindep_out = tmp_path / "requirements.txt", tmp_path / "bindep.txt"
-    _introspect(build, collections, "--user-pip=requirements.txt", "--user-bindep=bindep.txt",
-                "--write-pip=%s" % pip_out, "--write-bindep=%s" % bindep_out)
-    assert "requests" in _requirement_names(pip_out.read_text())
-    assert "ca-certificates" in bindep_out.read_text()
+def test_builder_stage_gives_the_image_requests_and_the_ca_bundle(checkout_stages, tmp_path):
+    python, system = builder_stage(*checkout_stages, output=tmp_path)
+    assert "requests" in requirement_names(python)
+    assert "ca-certificates" in system

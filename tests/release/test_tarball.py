@@ -7,6 +7,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import configparser
 import fnmatch
 import json
 import os
@@ -36,6 +37,9 @@ REQUIRED = (
     "docs/reference/index.md",
     "extensions/awx/credential_type_api_v2.yml",
     "extensions/awx/credential_type_api_v1.yml",
+    # The image definitions, buildable from the installed collection too.
+    "extensions/ee/execution-environment.yml", "extensions/ee/requirements.yml",
+    "extensions/de/execution-environment.yml", "extensions/de/requirements.yml",
     "playbooks/queue_report.yml", "playbooks/awx_credential_type.yml",
     "plugins/module_utils/client.py",
     "tests/unit/conftest.py", "tests/e2e/harness.py",
@@ -104,13 +108,18 @@ def test_manifest_metadata_is_complete(release_tarball):
 
 
 def test_runtime_metadata_matches_the_tested_range():
-    """requires_ansible starts at the oldest ansible-core the support matrix tests (tools/matrix/run.sh)."""
+    """requires_ansible starts at the oldest ansible-core the support matrix tests (tox-ansible.ini's `matrix`)."""
     with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
         runtime = yaml.safe_load(handle)
-    with open(os.path.join(ROOT, "tools", "matrix", "run.sh")) as handle:
-        matrix = re.findall(r"^\s+(2\.\d+)\s+3\.\d+\s", handle.read(), re.MULTILINE)
-    assert matrix, "no matrix rows found in tools/matrix/run.sh"
-    oldest = min(matrix, key=lambda version: tuple(int(part) for part in version.split(".")))
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(os.path.join(ROOT, "tox-ansible.ini"))
+    labels = parser.get("tox", "labels", fallback="")
+    matrix = re.search(r"^matrix\s*=(.*?)(?=^\S+\s*=|\Z)", labels, re.MULTILINE | re.DOTALL)
+    assert matrix, "no `matrix` label in tox-ansible.ini"
+    # Environment names are <suite>-py<Python>-<ansible-core line>, e.g. unit-py3.11-2.16.
+    lines = re.findall(r"\b[a-z]+-py3\.\d+-(2\.\d+)\b", matrix.group(1))
+    assert lines, "no environments in tox-ansible.ini's `matrix` label"
+    oldest = min(lines, key=lambda version: tuple(int(part) for part in version.split(".")))
     assert runtime["requires_ansible"] == ">=%s.0" % oldest
 
 

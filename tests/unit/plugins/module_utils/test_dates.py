@@ -246,7 +246,7 @@ DURATION_PARTS = st.lists(st.tuples(st.integers(0, 400), st.sampled_from("smhdw"
 
 @given(DURATION_PARTS, st.booleans())
 def test_a_relative_start_and_a_role_age_read_one_duration_the_same_way(parts, upper):
-    from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import parse_age
+    from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.ages import parse_age
 
     text = "".join("%d%s%s" % (amount, unit.upper() if upper else unit, space) for amount, unit, space in parts).strip()
     seconds = sum(amount * dict(s=1, m=60, h=3600, d=86400, w=604800)[unit] for amount, unit, _space in parts)
@@ -257,7 +257,7 @@ def test_a_relative_start_and_a_role_age_read_one_duration_the_same_way(parts, u
 
 @pytest.mark.parametrize("text", ["", "1", "1x", "h1", "1.5h", "-1h", "1h-", "\u0661h", "1h 30"])
 def test_anything_else_is_no_duration_for_either(text):
-    from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import SettingsError, parse_age
+    from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.ages import SettingsError, parse_age
 
     assert dates.duration_seconds(text) is None
     with pytest.raises(SettingsError):

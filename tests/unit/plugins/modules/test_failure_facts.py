@@ -7,18 +7,16 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import importlib
+
 import pytest
 import yaml
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import MimecastApiError, MimecastOptionError
-from ansible_collections.mimecast.gateway.plugins.modules import (
-    mimecast_held_message,
-    mimecast_hold_info,
-    mimecast_processing_info,
-    mimecast_track_info,
-)
+from ansible_collections.mimecast.gateway.tests import module_registry
 
-MODULES = [mimecast_hold_info, mimecast_processing_info, mimecast_track_info, mimecast_held_message]
+MODULES = [importlib.import_module("ansible_collections.mimecast.gateway.plugins.modules." + entry.name)
+           for entry in module_registry.ALL]
 FAILURES = [
     MimecastApiError("Mimecast answered HTTP 503", status=503, request_id="rid-1", attempts=6,
                      errors=[dict(code="err_busy", message="try later", retryable=True)]),

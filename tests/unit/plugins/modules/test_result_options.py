@@ -21,20 +21,11 @@ from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     token_answer,
 )
 
-# A raw item of each read-only module's answer, by registry key.
-RAW_ITEMS = {
-    "hold": dict(id="h", reasonCode="spam", route="INBOUND", dateReceived="2026-05-03T12:00:00+0000", hasAttachments="true",
-                 size="7"),
-    "processing": dict(id="p", routing="inbound", info="Queued", created="2026-05-03T12:00:00+0000", attempts="2",
-                       attachment=False),
-    "track": dict(id="t", route="inbound", status="delivered", received="2026-05-03T12:00:00+0000", attachments=True),
-}
-
 # Every module that lists (tests/module_registry.py): the module, its list fact, where its items sit in data,
-# extra options it needs, a raw item.
+# extra options it needs, a raw item of its answer (its profile's raw_answer_item).
 MODULES = [
     (importlib.import_module("ansible_collections.mimecast.gateway.plugins.modules." + entry.name), entry.fact,
-     entry.answer_items, entry.args, RAW_ITEMS[entry.key])
+     entry.answer_items, entry.args, entry.raw_answer_item)
     for entry in module_registry.READ_ONLY
 ]
 

@@ -17,9 +17,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ansible_collections.mimecast.gateway.plugins.plugin_utils import compliance_guards
-from ansible_collections.mimecast.gateway.plugins.plugin_utils.compliance import check_settings, evaluate, parse_age, render
-from ansible_collections.mimecast.gateway.tests.unit.plugins.plugin_utils.test_compliance_plugin_utils import (
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance import guards
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.ages import parse_age
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.checks import evaluate
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.render import render
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.settings import check_settings
+from ansible_collections.mimecast.gateway.tests.unit.plugins.plugin_utils.compliance_fixtures import (
     NOW,
     P,
     held_result,
@@ -166,8 +169,8 @@ def test_other_module_failures_do_not_stop_the_account():
 
 
 def test_refusal_names_the_first_refused_read():
-    assert compliance_guards.refusal([("a", SKIPPED), ("b", None), ("c", dict(failed=False))]) is None
-    reason, label = compliance_guards.refusal([("reading x", V1_REFUSAL), ("reading y", V2_REFUSAL)])
+    assert guards.refusal([("a", SKIPPED), ("b", None), ("c", dict(failed=False))]) is None
+    reason, label = guards.refusal([("reading x", V1_REFUSAL), ("reading y", V2_REFUSAL)])
     assert label == "refused: err_xdk_invalid_signature" and "reading x" in reason
 
 
@@ -197,10 +200,10 @@ def test_an_unknown_expected_status_is_a_warning_naming_the_probe_with_the_close
         "known to report, so the probe may never pass; did you mean delivered?",
         "mail_flow_compliance_probes[2].expected_status (probe two): 'bouncd' is not a message tracking status Mimecast is "
         "known to report, so the probe may never pass; did you mean bounced?"]
-    assert "did you mean" not in " ".join(compliance_guards.status_warnings(["quarantine-xyz"], "x", "p"))
+    assert "did you mean" not in " ".join(guards.status_warnings(["quarantine-xyz"], "x", "p"))
 
 
-@pytest.mark.parametrize("status", list(compliance_guards.KNOWN_STATUSES))
+@pytest.mark.parametrize("status", list(guards.KNOWN_STATUSES))
 def test_known_statuses_give_no_warning(status):
     checked = check_settings(variables(probes=[dict(message_id="<a@b>", expected_status=[status, status.upper()])]))
     assert checked["warnings"] == [] and "warnings" not in checked["settings"]["probes"][0]

@@ -4,7 +4,7 @@
 
 """What stops an account's compliance checks early, and what only deserves a warning.
 
-Used by ``compliance.py``; kept apart so that module stays about the checks and the reports.
+Kept apart so ``checks`` and ``probes`` stay about the checks and the probes themselves.
 
 - ``status_warnings`` flags a probe's ``expected_status`` that is not a status message tracking
   is known to report (a typo such as ``deliverd`` can never pass), with the closest known one.
