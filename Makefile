@@ -95,8 +95,8 @@ e2e: $(VENV_STAMP) collection-link ## Run the end-to-end tests against the emula
 	$(PYTEST) $$([ "$(E2E_WORKERS)" = 0 ] || echo "-n $(E2E_WORKERS) --dist loadgroup") tests/e2e
 
 # The integration targets in tests/integration/targets, one per module, with `ansible-test integration --venv` on a
-# copy of the collection: tools/sanity/run.sh makes the copy in .build/integration (its --list-tests keeps its own
-# ansible-test call cheap, as for units-ansible-test). Each target starts and stops its own emulator. The copy leaves
+# copy of the collection: tools/sanity/run.sh (COPY_ONLY) makes the copy in .build/integration and puts the pip
+# bootstrap stand-in for --venv in place, as for units-ansible-test. Each target starts and stops its own emulator. The copy leaves
 # out ignored files, so a filled tests/integration/integration_config.yml (a real tenant, see
 # docs/docsite/rst/testing_real_tenant.rst) is copied in for the run and removed after it. INTEGRATION_ARGS passes
 # options through, e.g. INTEGRATION_ARGS="mimecast_hold_info -v". About 2 minutes.
@@ -104,8 +104,8 @@ INTEGRATION_DIR := $(CURDIR)/.build/integration
 INTEGRATION_CONFIG := tests/integration/integration_config.yml
 INTEGRATION_ARGS ?=
 integration: $(VENV_STAMP) ## Run the integration targets (ansible-test integration) against the emulator, or a tenant
-	SANITY_DIR="$(INTEGRATION_DIR)" ANSIBLE_TEST="$(abspath $(VENV))/bin/ansible-test" PATH="$(abspath $(VENV))/bin:$$PATH" \
-		bash tools/sanity/run.sh --list-tests >/dev/null
+	COPY_ONLY=1 SANITY_DIR="$(INTEGRATION_DIR)" ANSIBLE_TEST="$(abspath $(VENV))/bin/ansible-test" \
+		bash tools/sanity/run.sh
 	copy=$(INTEGRATION_DIR)/ansible_collections/mimecast/gateway; \
 	if [ -f $(INTEGRATION_CONFIG) ]; then \
 		echo "integration: using $(INTEGRATION_CONFIG)"; install -m 600 $(INTEGRATION_CONFIG) $$copy/$(INTEGRATION_CONFIG); \
@@ -125,13 +125,12 @@ sanity: $(VENV_STAMP) ## Run ansible-test sanity on a copy of the collection
 		bash tools/sanity/run.sh
 
 # The unit tests as CI's ansible-test-gh-action runs them: `ansible-test units` in a new virtualenv with
-# tests/unit/requirements.txt. tools/sanity/run.sh makes the copy ansible-test needs (in .build/units) and puts
-# the pip bootstrap stand-in for --venv in place; --list-tests makes its own ansible-test call list the sanity
-# tests instead of running them. Not part of `make test`: about 2 minutes for the tests `make unit` runs in 50 s.
+# tests/unit/requirements.txt. tools/sanity/run.sh (COPY_ONLY) makes the copy ansible-test needs (in .build/units)
+# and puts the pip bootstrap stand-in for --venv in place. Not part of `make test`: about 2 minutes for the tests `make unit` runs in 50 s.
 UNITS_DIR := $(CURDIR)/.build/units
 units-ansible-test: $(VENV_STAMP) ## Run the unit tests with ansible-test units --venv on a copy of the collection, as CI does
-	SANITY_DIR="$(UNITS_DIR)" ANSIBLE_TEST="$(abspath $(VENV))/bin/ansible-test" PATH="$(abspath $(VENV))/bin:$$PATH" \
-		bash tools/sanity/run.sh --list-tests >/dev/null
+	COPY_ONLY=1 SANITY_DIR="$(UNITS_DIR)" ANSIBLE_TEST="$(abspath $(VENV))/bin/ansible-test" \
+		bash tools/sanity/run.sh
 	cd $(UNITS_DIR)/ansible_collections/mimecast/gateway && PATH="$(abspath $(VENV))/bin:$$PATH" \
 		$(abspath $(VENV))/bin/ansible-test units --venv --python 3.11 --color no
 

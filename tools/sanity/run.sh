@@ -11,6 +11,9 @@
 #   SANITY_PYTHON controller/target Python version (default: 3.11)
 #   SANITY_DIR    where the copy goes (default: .build/sanity); the support
 #                 matrix gives each ansible-core line its own, to run them at once
+#   COPY_ONLY     if set, stop once the copy and the pip stand-in are ready: the
+#                 other ansible-test commands (make units-ansible-test,
+#                 make integration) run in the copy themselves
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -83,6 +86,9 @@ fi
 # seen as empty. Give it one (untracked files are listed too, so no commit).
 git -C "$dest" init -q
 git -C "$dest" add -A
+if [[ -n ${COPY_ONLY:-} ]]; then
+    exit 0
+fi
 
 # --- 3. run -------------------------------------------------------------
 cd "$dest"
