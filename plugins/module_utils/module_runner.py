@@ -13,6 +13,8 @@ installed, resolve the connection, run, and exit with the result ``run`` returns
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import gc
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.mimecast.gateway.plugins.module_utils.client import (
@@ -43,16 +45,25 @@ def execute(module, run, client_factory=MimecastClient):
     """Run ``run(module, client)`` and exit the module with its result, or fail cleanly."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    # A module process builds one large result without reference cycles, copies it (exit_json's no_log scrub) and
+    # exits: the cyclic collector only rescans it as it grows, a tenth of the module's time at 20,000 items. Refcounting
+    # still frees everything. Switched back on however this ends, for callers in a longer-lived process (tests).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        settings = ConnectionSettings.from_params(module.params)
-        for warning in settings.warnings:
-            module.warn(warning)
-        client = client_factory(settings)
         try:
-            result = run(module, client)
-        finally:
-            client.close()
-    except MimecastError as err:
-        module.fail_json(**err.to_fail_json())
-    result.setdefault("changed", False)
-    module.exit_json(**result)
+            settings = ConnectionSettings.from_params(module.params)
+            for warning in settings.warnings:
+                module.warn(warning)
+            client = client_factory(settings)
+            try:
+                result = run(module, client)
+            finally:
+                client.close()
+        except MimecastError as err:
+            module.fail_json(**err.to_fail_json())
+        result.setdefault("changed", False)
+        module.exit_json(**result)
+    finally:
+        if collecting:
+            gc.enable()

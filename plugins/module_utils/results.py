@@ -90,14 +90,17 @@ def shape(value, field_types, depth=0):
     return value
 
 
-def _shape_dict(record, field_types, depth=0):
-    # The hot loop of a large result: local names and a cache lookup per key, no regex.
+def _shape_dict(record, field_types, depth=0, only=None):
+    # The hot loop of a large result: local names and a cache lookup per key, no regex. ``only``: the top-level
+    # keys anyone reads (fields, the summary, the order); the others are never shaped, nested parts and all.
     if depth >= MAX_DEPTH:
         raise ShapeError("nests more than %d levels deep" % MAX_DEPTH)
     cached = _SNAKE_CACHE.get
     shaped = {}
     for key, item in record.items():
         name = cached(key) or snake_case(key)
+        if only is not None and name not in only:
+            continue
         kind = field_types.get(name)
         if kind is not None and not isinstance(item, (dict, list)):
             shaped[name] = COERCERS[kind](item)
@@ -145,6 +148,13 @@ class Summary:
         self._oldest_text = None
         self._max = None
 
+    @property
+    def fields(self):
+        """The item fields the summary reads."""
+        names = set(field for _name, field, _lower in self.group_by)
+        names.update(field for field in (self.oldest_field, self.max_field) if field)
+        return names
+
     def add(self, item):
         self.total += 1
         for name, field, lower in self.group_by:
@@ -184,7 +194,8 @@ def collect(pages, field_types, summary, fields=None, summary_only=False):
     """Shape every item of every page as it arrives, counting the summary in the same pass.
 
     Each raw page is dropped once shaped. With ``summary_only`` no item is kept; with
-    ``fields`` each kept item is trimmed to those keys, after the summary has seen it whole.
+    ``fields`` each kept item is trimmed to those keys. Either way only the keys that are kept or
+    read (by the summary, or to order the items) are shaped at all.
     When ``pages`` has an ``order`` (the date field and whether newest first, as time windows
     merged out of order do), the items are sorted by it, then by id.
     Returns ``(items, facts)``, facts holding ``count``, ``truncated`` and ``summary``.
@@ -192,10 +203,13 @@ def collect(pages, field_types, summary, fields=None, summary_only=False):
     items = []
     keep = None if not fields else frozenset(fields)
     order = getattr(pages, "order", None)
+    read = None
+    if keep is not None or summary_only:
+        read = set(keep or ()) | summary.fields | (set([order[0], "id"]) if order else set())
     for page in pages:
         for raw in page:
             try:
-                item = _shape_dict(raw, field_types)
+                item = _shape_dict(raw, field_types, only=read)
             except ShapeError as exc:
                 raise pages.answer_error("Mimecast's answer to %s holds an item that %s" % (pages.path, exc))
             summary.add(item)

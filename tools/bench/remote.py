@@ -10,7 +10,9 @@ earliest of them, so that the start covers the whole queue. For each queue size,
 
 - the serial floor: every page of that query (page size 100) over one kept-alive ``requests.Session``;
 - ``mimecast_hold_info`` with the same start, ``fields: [id]`` and ``page_size: 100``, under ansible-playbook,
-  at each concurrency (1 = serial paging).
+  at each concurrency (1 = serial paging);
+- the module's own code alone, at each concurrency over 1: ``hold_list.read`` over a ``MimecastClient``, in this
+  process, as the module runs it once Ansible has started it. Task minus client alone is what Ansible adds.
 
 The emulator's counters (``/_emulator/stats``) are reset before each of them and read after it: how many TCP
 connections and calls it took. The module's ids must be exactly the floor's: the same set, none twice.
@@ -30,6 +32,9 @@ import time
 
 from tools.bench import fetch
 from tests.emulator import with_emulator
+from ansible_collections.mimecast.gateway.plugins.module_utils.client import MimecastClient
+from ansible_collections.mimecast.gateway.plugins.module_utils.connection import ConnectionSettings
+from ansible_collections.mimecast.gateway.plugins.module_utils.queries import hold_list
 
 SIZES = (4000, 20000)
 QUICK_SIZES = (1000,)
@@ -123,6 +128,20 @@ class Remote:
             raise RemoteError("the floor received %d items (%d distinct ids), expected %d" % (received, len(set(ids)), held))
         return seconds, ids, stats
 
+    def client_alone(self, start, level):
+        """(seconds, ids, stats) of the module's code without Ansible: the same options, the same client."""
+        bench = self.bench
+        # The credentials as the module's options: MIMECAST_CLIENT_ID is client_id, and so on.
+        params = dict((name[len("MIMECAST_"):].lower(), value) for name, value in bench.credentials.items())
+        params.update(base_url=bench.base_url, ca_path=bench.ca_path, page_size=PAGE_SIZE, admin=True, start=start,
+                      concurrency=level)
+        self.control("POST", "reset")
+        started = time.perf_counter()
+        with MimecastClient(ConnectionSettings.from_params(params)) as client:
+            facts = hold_list.read(client, params, fields=["id"])
+        seconds = time.perf_counter() - started
+        return seconds, [item["id"] for item in facts["held_messages"]], self.control("GET", "stats")
+
     def measure_size(self, held):
         args = self.args
         levels = args.remote_concurrency
@@ -132,6 +151,7 @@ class Remote:
         floor = {"seconds": [], "connections": [], "requests": []}
         runs = dict((level, {"seconds": [], "ratio": [], "connections": [], "requests": [], "same_ids": []})
                     for level in levels)
+        alone = dict((level, {"seconds": [], "ratio": [], "same_ids": []}) for level in levels if level > 1)
         with self.emulator(held):
             start = self.earliest(held)
             query = {"admin": True, "start": time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(start))}
@@ -142,10 +162,16 @@ class Remote:
                 floor["connections"].append(stats["connections"])
                 floor["requests"].append(stats["requests"])
                 expected = set(floor_ids)
+                bench_start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))
+                for level, run in sorted(alone.items()):
+                    alone_seconds, ids, _stats = self.client_alone(bench_start, level)
+                    run["seconds"].append(alone_seconds)
+                    run["ratio"].append(alone_seconds / seconds)
+                    run["same_ids"].append(len(ids) == len(expected) and set(ids) == expected)
                 prefix = self.bench.work_file("remote-%d-%d" % (held, index + 1))
                 timings, _rss = self.bench.run_playbook("remote-%d-%d" % (held, index + 1), {
                     "bench_ca_path": self.bench.ca_path, "bench_base_url": self.bench.base_url,
-                    "bench_page_size": PAGE_SIZE, "bench_start": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start)),
+                    "bench_page_size": PAGE_SIZE, "bench_start": bench_start,
                     "bench_concurrency": levels, "bench_out_prefix": prefix,
                 }, measure_rss=False)
                 timed = [entry for entry in timings if entry["name"] == "Windowed query"]
@@ -162,7 +188,8 @@ class Remote:
                     run["requests"].append(saved["stats"]["requests"])
                     run["same_ids"].append(len(ids) == len(expected) and set(ids) == expected and saved["count"] == held)
         result = {"held": held, "pages": -(-held // PAGE_SIZE), "start": query["start"], "floor": floor,
-                  "runs": dict((str(level), run) for level, run in runs.items())}
+                  "runs": dict((str(level), run) for level, run in runs.items()),
+                  "client_alone": dict((str(level), run) for level, run in alone.items())}
         result["median"] = medians(result)
         return result
 
@@ -181,6 +208,9 @@ def medians(result):
         median[level] = dict((key, statistics.median(values)) for key, values in run.items() if key != "same_ids")
         median[level]["connections_max"] = max(run["connections"])
         median[level]["same_ids"] = all(run["same_ids"])
+    for level, run in result.get("client_alone", {}).items():
+        median["alone " + level] = dict(seconds=statistics.median(run["seconds"]), ratio=statistics.median(run["ratio"]),
+                                        same_ids=all(run["same_ids"]))
     return median
 
 
@@ -208,8 +238,8 @@ def evaluate_targets(remote):
 
 def print_report(remote):
     print("\nRemote scenario: %d ms a call, %d a page, a start covering the whole queue; task times from inside Ansible (s), "
-          "medians of %d round(s); connections and calls as the emulator counted them"
-          % (remote["latency_ms"], remote["page_size"], remote["rounds"]))
+          "medians of %d round(s); connections and calls as the emulator counted them; client alone: the module's code "
+          "in the benchmark's process, without Ansible" % (remote["latency_ms"], remote["page_size"], remote["rounds"]))
     rows = [["held", "pages", "client", "seconds", "x floor", "connections", "calls", "same ids"]]
     for size in sorted(remote["sizes"], key=int):
         result = remote["sizes"][size]
@@ -221,6 +251,11 @@ def print_report(remote):
             run = median[str(level)]
             rows.append(["", "", "concurrency %d" % level, "%.2f" % run["seconds"], "%.2f" % run["ratio"],
                          "%d" % run["connections_max"], "%d" % run["requests"], "yes" if run["same_ids"] else "NO"])
+        for level in remote["concurrency"]:
+            run = median.get("alone %d" % level)
+            if run:
+                rows.append(["", "", "client alone, %d" % level, "%.2f" % run["seconds"], "%.2f" % run["ratio"],
+                             "", "", "yes" if run["same_ids"] else "NO"])
     widths = [max(len(row[index]) for row in rows) for index in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.rjust(width) for cell, width in zip(row, widths)))

@@ -45,6 +45,7 @@ import time
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(BENCH_DIR))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))  # the remote scenario runs the module's code too
 
 # pylint: disable=wrong-import-position
 from tools.bench import fetch, remote  # noqa: E402

@@ -5,6 +5,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import gc
+
 import pytest
 
 from ansible.module_utils.basic import missing_required_lib
@@ -170,3 +172,29 @@ def test_a_failure_keeps_the_facts_gathered_before_it():
     result = caught.value.result
     assert result["msg"] == "2 of 5 messages failed"
     assert (result["released"], [entry["id"] for entry in result["failed"]]) == (["a", "b", "c"], ["d", "e"])
+
+
+@pytest.mark.parametrize("outcome", ["result", "mimecast error", "unexpected error"])
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_cyclic_collector_is_off_while_a_module_runs_and_as_before_after(outcome, enabled_before):
+    seen = []
+
+    def run(module, client):
+        seen.append(gc.isenabled())
+        if outcome == "mimecast error":
+            raise MimecastApiError("refused", status=403)
+        if outcome == "unexpected error":
+            raise KeyError("a bug")
+        return dict(count=0)
+
+    transport = FakeTransport([], [token_answer()])
+    was = gc.isenabled()
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        with pytest.raises((ExitJson, FailJson, KeyError)):
+            execute(FakeModule(v2_params()), run, client_factory=Factory(transport))
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False]
+    assert after is enabled_before

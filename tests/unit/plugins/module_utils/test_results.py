@@ -8,7 +8,7 @@ __metaclass__ = type
 import datetime
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from ansible_collections.mimecast.gateway.plugins.module_utils import results
 from ansible_collections.mimecast.gateway.plugins.module_utils.results import Summary, collect, shape, snake_case, to_bool, to_int
@@ -231,6 +231,65 @@ def test_collect_fields_trims_items_after_the_summary_saw_them_whole():
     items, facts = collect(pages, {}, Summary(dict(by_route="routing"), now=FIXED_NOW), fields=["id", "subject"])
     assert items == [{"id": "a", "subject": "x"}, {"id": "b", "subject": "y"}]
     assert facts["summary"]["by_route"] == {"inbound": 1, "unknown": 1}
+
+
+TIMES = st.sampled_from(["2026-05-04T10:00:00+0000", "2026-05-04T09:00:00+0000", "2026-05-04T11:00:00+01:00"])
+RAW_VALUES = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=6), TIMES),
+                          lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                  st.dictionaries(st.sampled_from(["fromEnv", "emailAddress", "x"]), inner,
+                                                                  max_size=3)),
+                          max_leaves=8)
+# Raw items: few ids and times, so that the order's ties and its tie-break by id both happen.
+RAW_ITEMS = st.fixed_dictionaries({}, optional=dict(
+    id=st.sampled_from(["a", "b", "c"]), created=st.one_of(TIMES, RAW_VALUES), routing=st.sampled_from(["inbound", "x"]),
+    info=RAW_VALUES, subject=RAW_VALUES, fromEnv=RAW_VALUES, policyInfo=RAW_VALUES, attempts=RAW_VALUES, size=RAW_VALUES))
+
+
+def _full_then_trimmed(pages, summary, fields, summary_only, order):
+    """What collect returned before it learnt to shape only what it reads: every key shaped, then trimmed."""
+    items = []
+    for page in pages:
+        for raw in page:
+            item = shape(raw, dict(size="int"))
+            summary.add(item)
+            if not summary_only:
+                keys = (order and results._order_key(item, order[0]),)  # pylint: disable=protected-access
+                items.append((keys, dict((key, value) for key, value in item.items() if key in fields) if fields else item))
+    items.sort(key=lambda pair: pair[0], reverse=bool(order and order[1]))
+    return [item for _keys, item in items], summary.result()
+
+
+@settings(max_examples=400)
+@given(st.lists(st.lists(RAW_ITEMS, max_size=4), max_size=3),
+       st.one_of(st.none(), st.lists(st.sampled_from(["id", "routing", "subject", "from_env", "policy_info", "created"]),
+                                     min_size=1, unique=True)),
+       st.booleans(), st.one_of(st.none(), st.tuples(st.just("created"), st.booleans())), st.booleans())
+def test_collect_shapes_only_what_it_reads_and_answers_as_if_it_shaped_everything(pages, fields, summary_only, order, oldest):
+    def new_summary():
+        return Summary(dict(by_route="routing", by_info="info"), oldest_field="created" if oldest else None,
+                       max_field="attempts", now=FIXED_NOW)
+
+    fake = FakePages(pages, truncated=False)
+    fake.order = order
+    items, facts = collect(fake, dict(size="int"), new_summary(), fields=fields, summary_only=summary_only)
+    expected_items, expected_summary = _full_then_trimmed(pages, new_summary(), fields, summary_only, order)
+    assert items == expected_items
+    assert facts["summary"] == expected_summary
+
+
+def test_collect_never_shapes_a_key_nobody_reads():
+    too_deep = {}
+    for _level in range(results.MAX_DEPTH + 2):
+        too_deep = {"next": too_deep}
+    pages = FakePages([[{"id": "a", "routing": "inbound", "policyInfo": too_deep}]], truncated=False)
+    summary = Summary(dict(by_route="routing"), now=FIXED_NOW)
+    items, facts = collect(pages, {}, summary, fields=["id"])
+    assert items == [{"id": "a"}]
+    assert facts["summary"]["by_route"] == {"inbound": 1}
+    pages.path = "/api/gateway/get-hold-message-list"
+    pages.answer_error = ValueError
+    with pytest.raises(ValueError, match="nests more than"):  # asked for, it is shaped, and refused as before
+        collect(pages, {}, Summary({}, now=FIXED_NOW), fields=["policy_info"])
 
 
 def test_summary_oldest_compares_instants_not_text_across_offsets():
