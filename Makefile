@@ -164,7 +164,7 @@ molecule: $(VENV_STAMP) collection-link ## Run the compliance role's molecule sc
 # The benchmark prints figures and is never part of `make test`. BENCH_ARGS passes
 # options through, e.g. `make bench BENCH_ARGS="--quick"` (see tools/bench/run_bench.py --help).
 .PHONY: bench
-bench: $(VENV_STAMP) collection-link ## Benchmark the modules against the emulator (about 6 min; writes .build/bench/results.json)
+bench: $(VENV_STAMP) collection-link ## Benchmark the modules against the emulator (about 15 min; writes .build/bench/results.json)
 	$(VENV)/bin/python tools/bench/run_bench.py $(BENCH_ARGS)
 
 # --- Docs, release, execution environment, support matrix --------------------
