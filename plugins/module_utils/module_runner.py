@@ -13,6 +13,7 @@ installed, resolve the connection, run, and exit with the result ``run`` returns
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import gc
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -41,16 +42,28 @@ def new_module(argument_spec, result_options=True, **kwargs):
     return AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
 
 
+@contextlib.contextmanager
+def _cyclic_gc_off():
+    """Python's cyclic garbage collector off, then back as it was, however the block ends.
+
+    A module process builds one large result without reference cycles, copies it (exit_json's no_log scrub) and
+    exits: the collector only rescans it as it grows, a tenth of the module's time at 20,000 items, while reference
+    counting still frees everything. Restored for callers in a longer-lived process (tests).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def execute(module, run, client_factory=MimecastClient):
     """Run ``run(module, client)`` and exit the module with its result, or fail cleanly."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    # A module process builds one large result without reference cycles, copies it (exit_json's no_log scrub) and
-    # exits: the cyclic collector only rescans it as it grows, a tenth of the module's time at 20,000 items. Refcounting
-    # still frees everything. Switched back on however this ends, for callers in a longer-lived process (tests).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _cyclic_gc_off():
         try:
             settings = ConnectionSettings.from_params(module.params)
             for warning in settings.warnings:
@@ -64,6 +77,3 @@ def execute(module, run, client_factory=MimecastClient):
             module.fail_json(**err.to_fail_json())
         result.setdefault("changed", False)
         module.exit_json(**result)
-    finally:
-        if collecting:
-            gc.enable()

@@ -129,18 +129,17 @@ class Remote:
         return seconds, ids, stats
 
     def client_alone(self, start, level):
-        """(seconds, ids, stats) of the module's code without Ansible: the same options, the same client."""
+        """(seconds, ids) of the module's code without Ansible: the same options, the same client."""
         bench = self.bench
         # The credentials as the module's options: MIMECAST_CLIENT_ID is client_id, and so on.
         params = dict((name[len("MIMECAST_"):].lower(), value) for name, value in bench.credentials.items())
         params.update(base_url=bench.base_url, ca_path=bench.ca_path, page_size=PAGE_SIZE, admin=True, start=start,
                       concurrency=level)
-        self.control("POST", "reset")
         started = time.perf_counter()
         with MimecastClient(ConnectionSettings.from_params(params)) as client:
             facts = hold_list.read(client, params, fields=["id"])
         seconds = time.perf_counter() - started
-        return seconds, [item["id"] for item in facts["held_messages"]], self.control("GET", "stats")
+        return seconds, [item["id"] for item in facts["held_messages"]]
 
     def measure_size(self, held):
         args = self.args
@@ -155,6 +154,7 @@ class Remote:
         with self.emulator(held):
             start = self.earliest(held)
             query = {"admin": True, "start": time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(start))}
+            bench_start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))  # the same instant, as a user writes it
             self.warm_up(query)
             for index in range(args.remote_rounds):
                 seconds, floor_ids, stats = self.floor(query, held)
@@ -162,12 +162,11 @@ class Remote:
                 floor["connections"].append(stats["connections"])
                 floor["requests"].append(stats["requests"])
                 expected = set(floor_ids)
-                bench_start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))
                 for level, run in sorted(alone.items()):
-                    alone_seconds, ids, _stats = self.client_alone(bench_start, level)
+                    alone_seconds, ids = self.client_alone(bench_start, level)
                     run["seconds"].append(alone_seconds)
                     run["ratio"].append(alone_seconds / seconds)
-                    run["same_ids"].append(len(ids) == len(expected) and set(ids) == expected)
+                    run["same_ids"].append(same_ids(ids, expected))
                 prefix = self.bench.work_file("remote-%d-%d" % (held, index + 1))
                 timings, _rss = self.bench.run_playbook("remote-%d-%d" % (held, index + 1), {
                     "bench_ca_path": self.bench.ca_path, "bench_base_url": self.bench.base_url,
@@ -186,7 +185,7 @@ class Remote:
                     run["ratio"].append(entry["seconds"] / seconds)
                     run["connections"].append(saved["stats"]["connections"])
                     run["requests"].append(saved["stats"]["requests"])
-                    run["same_ids"].append(len(ids) == len(expected) and set(ids) == expected and saved["count"] == held)
+                    run["same_ids"].append(same_ids(ids, expected) and saved["count"] == held)
         result = {"held": held, "pages": -(-held // PAGE_SIZE), "start": query["start"], "floor": floor,
                   "runs": dict((str(level), run) for level, run in runs.items()),
                   "client_alone": dict((str(level), run) for level, run in alone.items())}
@@ -198,6 +197,11 @@ class Remote:
         return {"latency_ms": args.remote_latency_ms, "page_size": PAGE_SIZE, "rounds": args.remote_rounds,
                 "concurrency": args.remote_concurrency,
                 "sizes": dict((str(held), self.measure_size(held)) for held in args.remote_sizes)}
+
+
+def same_ids(ids, expected):
+    """Whether ``ids`` are exactly the set ``expected``, none twice."""
+    return len(ids) == len(expected) and set(ids) == expected
 
 
 def medians(result):
