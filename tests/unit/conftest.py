@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, mimecast.gateway contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Fixtures shared by the unit tests; the fakes themselves live in mimecast_fakes.py."""
+"""Fixtures shared by the unit tests; the fakes themselves come from mimecast_fakes.py."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
