@@ -16,9 +16,7 @@ __metaclass__ = type
 import datetime
 import json
 import random
-import socket
 import time
-import traceback
 
 from ansible_collections.mimecast.gateway.plugins.module_utils._answers import (
     is_auth_failure,
@@ -27,7 +25,6 @@ from ansible_collections.mimecast.gateway.plugins.module_utils._answers import (
     per_item_failures,
     rate_limit_floor,
     rate_limit_remaining,
-    root_cause,
     to_seconds,
     snippet,
     token_errors,
@@ -36,6 +33,7 @@ from ansible_collections.mimecast.gateway.plugins.module_utils._answers import (
 from ansible_collections.mimecast.gateway.plugins.module_utils._auth import DEFAULT_TOKEN_LIFETIME, ApiV1Signer, OAuth2Token
 from ansible_collections.mimecast.gateway.plugins.module_utils._backoff import Backoff, RatePacer
 from ansible_collections.mimecast.gateway.plugins.module_utils._paging import Pages
+from ansible_collections.mimecast.gateway.plugins.module_utils._transport import Retryable, Transport, new_session
 from ansible_collections.mimecast.gateway.plugins.module_utils._windows import WindowedPages
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import API_V1, API_V2
 from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
@@ -44,23 +42,8 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.errors import (
     MimecastError,
     MimecastOutcomeUnknown,
     MimecastResponseError,
-    MimecastTransportError,
 )
 
-REQUESTS_IMPORT_ERROR = None
-try:
-    import requests
-    from urllib3.exceptions import ConnectTimeoutError
-    HAS_REQUESTS = True
-except ImportError:  # pragma: no cover - exercised only where requests is absent
-    requests = None
-    ConnectTimeoutError = None
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-
-
-COLLECTION_VERSION = "1.0.0"
-USER_AGENT = "mimecast.gateway/%s" % COLLECTION_VERSION
 TOKEN_PATH = "/oauth/token"
 
 # Statuses never retried (one token refresh aside): the same request would fail the same way.
@@ -89,28 +72,20 @@ class MimecastClient:
     def __init__(self, settings, session=None, sleep=time.sleep, monotonic=time.monotonic,
                  rand=random.random, utcnow=_utcnow):
         self.settings = settings
-        self.session = session if session is not None else self._new_session(settings)
+        self.session = session if session is not None else self._new_session()
+        self.transport = Transport(settings, self.session)
         self._sleep = sleep
         self._monotonic = monotonic
         self.backoff = Backoff(settings.retries, settings.max_retry_wait, rand=rand)
         # Shared by every call of this client, so the windows of one task wait their turn together.
         self.pacer = RatePacer(monotonic, sleep, settings.max_retry_wait)
         self._utcnow = utcnow
-        # Passed with every request: requests lets REQUESTS_CA_BUNDLE and the proxy variables override
-        # session-level settings, but never per-request ones.
-        self._proxies = {"http": settings.proxy, "https": settings.proxy} if settings.proxy else None
-        self._verify = (settings.ca_path or True) if settings.validate_certs else False
         if settings.scheme == API_V1:
             self.auth = ApiV1Signer(settings.credentials, utcnow)
         else:
             self.auth = OAuth2Token(self._fetch_token, monotonic)
 
-    @staticmethod
-    def _new_session(settings):
-        session = requests.Session()
-        session.headers["User-Agent"] = USER_AGENT
-        session.headers["Accept"] = "application/json"
-        return session
+    _new_session = staticmethod(new_session)  # the tests' hook to mount a fake transport
 
     def close(self):
         self.session.close()
@@ -167,7 +142,7 @@ class MimecastClient:
                 refreshed = True
                 self.auth.refresh(stale=expired.token)  # unless another window has already
                 continue
-            except _Retryable as retry:
+            except Retryable as retry:
                 if changes_state and retry.maybe_applied:
                     raise self._final(_outcome_unknown(retry.error), attempts, started)
                 if retry.floor:
@@ -205,32 +180,6 @@ class MimecastClient:
             error.hint = hint
         return error
 
-    def _send(self, path, **kwargs):
-        url = self.settings.base_url + path
-        try:
-            return self.session.post(url, timeout=self.settings.timeout, proxies=self._proxies, verify=self._verify, **kwargs)
-        except requests.exceptions.SSLError as exc:
-            raise MimecastTransportError(
-                "TLS verification of %s failed: %s" % (url, root_cause(exc)), path=path,
-                hint="give ca_path (a CA bundle that signs the server's certificate), or validate_certs: false for a test server")
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-            if _host_unknown(exc):
-                # A name that does not exist will not exist a second later: fail at once. A temporary resolver
-                # failure (EAI_AGAIN) is retried with the rest.
-                raise MimecastTransportError(
-                    "The host name in %s does not exist: %s" % (url, root_cause(exc)), path=path,
-                    hint="check base_url/region (and the proxy, if one is set): the name is not known to DNS")
-            raise _Retryable(MimecastTransportError(
-                "No answer from %s: %s" % (url, root_cause(exc)), path=path,
-                hint="check base_url/region, proxy settings and network access to Mimecast"),
-                maybe_applied=not _never_connected(exc))
-        except requests.exceptions.ChunkedEncodingError as exc:
-            raise _Retryable(MimecastTransportError(
-                "The connection to %s broke while the answer arrived: %s" % (url, root_cause(exc)), path=path,
-                hint="check proxy settings and network stability between this host and Mimecast"))
-        except requests.exceptions.RequestException as exc:
-            raise MimecastTransportError("Request to %s failed: %s" % (url, root_cause(exc)), path=path)
-
     def _api_attempt(self, endpoint, payload):
         path = endpoint.path
         self.pacer.wait_turn()
@@ -238,7 +187,7 @@ class MimecastClient:
         sent_token = getattr(self.auth, "value", None)
         headers["Content-Type"] = "application/json"
         sent_id = headers.get("x-mc-req-id")
-        response = self._send(path, data=payload, headers=headers)
+        response = self.transport.post(path, data=payload, headers=headers)
         # API 1.0: the x-mc-req-id we signed with; API 2.0: the x-request-id Mimecast support asks for.
         request_id = sent_id or response.headers.get("x-request-id")
         status = response.status_code
@@ -266,7 +215,7 @@ class MimecastClient:
             error = cls("Mimecast reported a failure for %s" % path, status=status, errors=errors,
                         request_id=request_id, path=path, hint=self._hint(endpoint, status, codes))
             if error.retryable:
-                raise _Retryable(error)
+                raise Retryable(error)
             raise error
 
         if status == 200:
@@ -287,9 +236,9 @@ class MimecastClient:
         error = MimecastApiError("Mimecast answered HTTP %d for %s%s" % (status, path, detail), status=status,
                                  errors=errors, request_id=request_id, path=path, hint=hint)
         if status == 429:
-            raise _Retryable(error, floor=rate_limit_floor(response), maybe_applied=False)
+            raise Retryable(error, floor=rate_limit_floor(response), maybe_applied=False)
         if status >= 500 or status == 408 or (status not in NOT_RETRIED and error.retryable):
-            raise _Retryable(error)
+            raise Retryable(error)
         raise error
 
     def _hint(self, endpoint, status, codes):
@@ -329,7 +278,7 @@ class MimecastClient:
     def _token_attempt(self):
         creds = self.settings.credentials
         form = {"grant_type": "client_credentials", "client_id": creds["client_id"], "client_secret": creds["client_secret"]}
-        response = self._send(TOKEN_PATH, data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = self.transport.post(TOKEN_PATH, data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
         status = response.status_code
         request_id = response.headers.get("x-request-id")
         body, _parse_error = parse_json(response)
@@ -340,7 +289,7 @@ class MimecastClient:
         errors = token_errors(body)
         codes = set(error["code"] for error in errors)
         if status == 429 or status >= 500:
-            raise _Retryable(MimecastApiError(
+            raise Retryable(MimecastApiError(
                 "The Mimecast token endpoint answered HTTP %d" % status, status=status, errors=errors,
                 request_id=request_id, path=TOKEN_PATH), floor=rate_limit_floor(response) if status == 429 else None)
         if status in (400, 401, 403) or (status == 200 and errors):
@@ -372,53 +321,11 @@ class MimecastClient:
         return Pages(self, endpoint, data, page_size, max_results)
 
 
-# getaddrinfo's answers for a name that does not exist (as opposed to EAI_AGAIN, a resolver that could not answer).
-_UNKNOWN_NAME_ERRORS = frozenset(code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None)) if code)
-
-
-def _causes(exc, limit=8):
-    """The exception and what it wraps: requests wraps urllib3, which wraps the socket's error."""
-    seen = 0
-    while exc is not None and seen < limit:
-        yield exc
-        inner = getattr(exc, "reason", None)
-        if not isinstance(inner, BaseException):
-            inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-        exc = inner if inner is not None and inner is not exc else (exc.__cause__ or exc.__context__)
-        seen += 1
-
-
-def _host_unknown(exc):
-    return any(isinstance(cause, socket.gaierror) and cause.errno in _UNKNOWN_NAME_ERRORS for cause in _causes(exc))
-
-
-def _never_connected(exc):
-    """True when a request cannot have reached the server: the connection itself was never made."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    # urllib3's NewConnectionError (refused, no route, unknown name) is a ConnectTimeoutError.
-    return any(isinstance(cause, ConnectTimeoutError) for cause in _causes(exc))
-
-
 def _outcome_unknown(error):
     """The same failure, as the answer to a call that changes state: it may have been applied."""
     return MimecastOutcomeUnknown(
         "%s; the call may have been applied" % error.message, status=error.status, errors=error.errors,
         request_id=error.request_id, path=error.path, hint=error.hint)
-
-
-class _Retryable(Exception):
-    """Internal: this attempt failed in a way that another attempt may fix.
-
-    ``maybe_applied`` is False only when the server certainly did nothing (a 429, a connection
-    never made): only then may a call that changes state be sent again.
-    """
-
-    def __init__(self, error, floor=None, maybe_applied=True):
-        super(_Retryable, self).__init__(str(error))
-        self.error = error
-        self.floor = floor
-        self.maybe_applied = maybe_applied
 
 
 class _TokenExpired(Exception):

@@ -18,11 +18,8 @@ import gc
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.mimecast.gateway.plugins.module_utils.client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    MimecastClient,
-)
+from ansible_collections.mimecast.gateway.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.mimecast.gateway.plugins.module_utils.client import MimecastClient
 from ansible_collections.mimecast.gateway.plugins.module_utils.connection import (
     CONNECTION_ARGUMENT_SPEC,
     ConnectionSettings,

@@ -104,8 +104,8 @@ def call_main(monkeypatch, module, args, transport=None, clock=None, use_default
     if use_default_factory:
         new_session = MimecastClient._new_session
 
-        def patched_session(settings):
-            session = new_session(settings)
+        def patched_session():
+            session = new_session()
             session.mount("https://", transport)
             session.mount("http://", transport)
             return session

@@ -183,9 +183,9 @@ class FakeClock:
 # -- the client under test ---------------------------------------------------------------------
 
 
-def fake_session(settings, transport):
+def fake_session(transport):
     """The session the client would make for itself, with the fake transport mounted."""
-    session = MimecastClient._new_session(settings)
+    session = MimecastClient._new_session()
     session.mount("https://", transport)
     session.mount("http://", transport)
     return session
@@ -195,7 +195,7 @@ def make_client(settings, transport, clock=None, rand=None, utcnow=None):
     clock = clock or FakeClock()
     return MimecastClient(
         settings,
-        session=fake_session(settings, transport),
+        session=fake_session(transport),
         sleep=clock.sleep,
         monotonic=clock.monotonic,
         rand=rand or (lambda: 0.5),

@@ -12,7 +12,8 @@ import os
 import yaml
 
 from ansible_collections.mimecast.gateway.plugins.module_utils import client as client_module
-from ansible_collections.mimecast.gateway.plugins.module_utils.client import COLLECTION_VERSION, TOKEN_PATH, USER_AGENT, MimecastClient
+from ansible_collections.mimecast.gateway.plugins.module_utils._transport import COLLECTION_VERSION, USER_AGENT, new_session
+from ansible_collections.mimecast.gateway.plugins.module_utils.client import TOKEN_PATH, MimecastClient
 from ansible_collections.mimecast.gateway.plugins.module_utils.endpoints import HOLD_LIST
 from ansible_collections.mimecast.gateway.tests.unit.mimecast_fakes import (
     BEARER,
@@ -131,7 +132,7 @@ def test_validate_certs_false_turns_verification_off_for_token_and_api():
 
 
 def test_new_session_defaults():
-    session = MimecastClient._new_session(v2_settings())
+    session = new_session()
     assert session.headers["User-Agent"] == "mimecast.gateway/1.0.0"
     assert session.headers["Accept"] == "application/json"
 
