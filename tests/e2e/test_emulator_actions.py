@@ -5,58 +5,29 @@
 """The emulator's hold-release and hold-reject endpoints, spoken to straight over HTTP (no module).
 
 They change state: a message acted on leaves the hold list, an id that is not held fails per id at
-HTTP 200, and the action log (GET /_emulator/actions) counts what was really applied. Fault rules with
-``apply: true`` apply the action and then lose the answer, the case where a retry may act twice.
-The tests use an emulator of their own, reseeded before each test, so no other test sees the change.
+HTTP 200, and the action log (GET /_emulator/actions) counts what was really applied. Invalid requests
+get 400 and apply nothing; answers carry the request id and rate limit headers. The faults the emulator
+injects into these endpoints are in test_emulator_action_faults.py; the paths, fixtures and helpers in
+action_endpoints.py.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import http.client
 import json
-import socket
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-import emulator_http
+from action_endpoints import HOLD, POLICIES, REJECT, RELEASE, applied, bearer_headers, control, logged, not_held
+# The fixtures: an emulator of this module's own, reset before each test.
+from action_endpoints import actions_emulator, auth, bearer, emulator  # noqa: F401 pylint: disable=unused-import
 from emulator_http import post, signed_headers
-from harness import CREDENTIALS, start_emulator, stop_emulator
+from harness import CREDENTIALS
 from tests.emulator.actions import MAX_REJECT_IDS, REASON_TYPES
 
 pytestmark = pytest.mark.e2e
-
-HOLD = "/api/gateway/get-hold-message-list"
-RELEASE = "/api/gateway/hold-release"
-REJECT = "/api/gateway/hold-reject"
-NOT_HELD = "err_held_message_not_found"
-POLICIES = "MESSAGE GOES AGAINST EMAIL POLICIES"
-HELD = 30  # fits on one hold-list page (the emulator serves at most 100 items a page)
-
-
-# -- helpers ----------------------------------------------------------------------------------------
-
-
-def control(emulator, path, payload=None, method=None):
-    """(HTTP status, JSON) of a control request, 4xx included."""
-    data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(emulator.base_url + path, data=data, method=method or ("POST" if data else "GET"),
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read().decode())
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, json.loads(error.read().decode())
-
-
-def bearer_headers(emulator):
-    """A function giving API 2.0 headers for a path: one token, fetched once."""
-    headers = emulator_http.bearer_headers(emulator)
-    return lambda path: headers
 
 
 def hold_list_ids(emulator, auth):
@@ -65,61 +36,6 @@ def hold_list_ids(emulator, auth):
     assert answer.status == 200, answer
     assert answer.json["meta"]["pagination"]["next"] == ""
     return [record["id"] for record in answer.json["data"]]
-
-
-def applied(emulator):
-    """The action log without its timestamps."""
-    return [dict((key, value) for key, value in entry.items() if key != "time") for entry in emulator.actions()]
-
-
-def logged(action, held_id, reason_type=None, message=None, notify=None):
-    return {"action": action, "id": held_id, "reasonType": reason_type, "message": message, "notify": notify}
-
-
-class AnyText:
-    """Equal to any non-empty string: the error text is the emulator's own wording."""
-
-    def __eq__(self, other):
-        return isinstance(other, str) and bool(other)
-
-    def __ne__(self, other):
-        return not self == other
-
-    def __repr__(self):
-        return "<any text>"
-
-
-def not_held(key):
-    """The per-id fail entry of an id that is not held; `key` is the request item (release) or the bare id (reject)."""
-    return {"key": key, "errors": [{"code": NOT_HELD, "message": AnyText(), "retryable": False}]}
-
-
-# -- fixtures ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def actions_emulator():
-    running = start_emulator("--held", str(HELD))
-    yield running
-    stop_emulator(running)
-
-
-@pytest.fixture
-def emulator(actions_emulator):
-    """This module's emulator with its generated data back (seed 1) and empty logs, faults and config."""
-    control(actions_emulator, "/_emulator/reset", {"reseed": 1})
-    return actions_emulator
-
-
-@pytest.fixture
-def bearer(emulator):
-    return bearer_headers(emulator)
-
-
-@pytest.fixture(params=["v2", "v1"])
-def auth(request, emulator):
-    """Headers of either scheme for a path: both reach the action endpoints."""
-    return bearer_headers(emulator) if request.param == "v2" else signed_headers
 
 
 # -- releasing and rejecting change the hold list ---------------------------------------------------
@@ -291,126 +207,6 @@ def test_the_action_endpoints_take_post_only_and_authentication(emulator):
     assert post(emulator, RELEASE, {"data": [{"id": target}]}, bad_signature).status == 401
     assert emulator.actions() == []
     assert target in emulator.held_ids()
-
-
-# -- faults: answers lost after the action, and faults that apply nothing ----------------------------
-
-
-def test_apply_drop_acts_and_then_drops_the_connection(emulator, bearer):
-    target = emulator.held_ids()[4]
-    emulator.faults(dict(kind="drop", apply=True, path=RELEASE))
-
-    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
-        post(emulator, RELEASE, {"data": [{"id": target}]}, bearer(RELEASE))
-
-    assert applied(emulator) == [logged("release", target)]
-    assert target not in emulator.held_ids()
-    entry = emulator.requests()[-1]
-    assert (entry["path"], entry["status"], entry["fault"]) == (RELEASE, None, "drop")
-    # A client that retries blindly finds the message gone.
-    retry = post(emulator, RELEASE, {"data": [{"id": target}]}, bearer(RELEASE))
-    assert (retry.status, retry.json["data"], retry.json["fail"]) == (200, [], [not_held({"id": target})])
-    assert len(emulator.actions()) == 1
-
-
-def test_apply_status_502_acts_and_then_answers_a_proxy_page(emulator, bearer):
-    targets = emulator.held_ids()[:2]
-    emulator.faults(dict(kind="status", status=502, html=True, apply=True, path=REJECT))
-
-    answer = post(emulator, REJECT, {"data": [{"ids": targets, "reasonType": POLICIES, "notify": False}]}, bearer(REJECT))
-
-    assert answer.status == 502, answer
-    assert answer.headers["content-type"].startswith("text/html") and b"<html>" in answer.raw
-    assert applied(emulator) == [logged("reject", held_id, POLICIES, None, False) for held_id in targets]
-    assert not set(targets) & set(emulator.held_ids())
-    entry = emulator.requests()[-1]
-    assert (entry["path"], entry["status"], entry["fault"]) == (REJECT, 502, "status")
-
-
-def test_a_delay_acts_before_a_client_read_timeout(emulator, bearer):
-    target = emulator.held_ids()[0]
-    emulator.faults(dict(kind="delay", delay_ms=3000, path=RELEASE))
-    with pytest.raises(socket.timeout):
-        post(emulator, RELEASE, {"data": [{"id": target}]}, bearer(RELEASE), timeout=0.5)
-    # The action is applied before the late answer; wait for the request thread, without asserting how long it takes.
-    for _attempt in range(200):
-        if emulator.actions():
-            break
-        time.sleep(0.05)
-    assert applied(emulator) == [logged("release", target)]
-    assert target not in emulator.held_ids()
-
-
-@pytest.mark.parametrize("rule", [
-    dict(kind="rate_limit", reset_ms=500, retry_after=1),
-    dict(kind="status", status=503),
-    dict(kind="status", status=502, html=True),
-    dict(kind="fail", code="err_internal", retryable=True),
-    dict(kind="bad_json"),
-], ids=["429", "503", "502-html", "fail-at-200", "bad-json"])
-@pytest.mark.parametrize("path", [RELEASE, REJECT])
-def test_a_fault_without_apply_applies_nothing(emulator, bearer, rule, path):
-    target = emulator.held_ids()[0]
-    body = {"data": [{"id": target}]} if path == RELEASE else {"data": [{"ids": [target]}]}
-    emulator.faults(dict(rule, path=path))
-
-    answer = post(emulator, path, body, bearer(path))
-
-    assert answer.status == {"rate_limit": 429, "status": rule.get("status"), "fail": 200, "bad_json": 200}[rule["kind"]]
-    assert emulator.actions() == []
-    assert target in emulator.held_ids()
-    if rule["kind"] == "rate_limit":
-        assert answer.headers["x-ratelimit-remaining"] == "0" and answer.headers["retry-after"] == "1"
-    # The fault is spent: the same request now acts.
-    again = post(emulator, path, body, bearer(path))
-    assert again.status == 200 and len(again.json["data"]) == 1, again
-    assert [entry["id"] for entry in emulator.actions()] == [target]
-
-
-def test_a_drop_without_apply_applies_nothing(emulator, bearer):
-    target = emulator.held_ids()[0]
-    emulator.faults(dict(kind="drop", path=REJECT))
-    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
-        post(emulator, REJECT, {"data": [{"ids": [target]}]}, bearer(REJECT))
-    assert emulator.actions() == []
-    assert target in emulator.held_ids()
-
-
-def test_faults_for_every_path_reach_the_list_and_action_endpoints(emulator, bearer):
-    target = emulator.held_ids()[0]
-    emulator.faults(dict(kind="status", status=503, path="*", count=3))
-
-    statuses = [post(emulator, HOLD, {"data": [{"admin": True}]}, bearer(HOLD)).status,
-                post(emulator, RELEASE, {"data": [{"id": target}]}, bearer(RELEASE)).status,
-                post(emulator, REJECT, {"data": [{"ids": [target]}]}, bearer(REJECT)).status]
-
-    assert statuses == [503, 503, 503]
-    assert emulator.actions() == [] and target in emulator.held_ids()
-    assert post(emulator, HOLD, {"data": [{"admin": True}]}, bearer(HOLD)).status == 200
-    _status, faults = control(emulator, "/_emulator/faults")
-    assert [(rule["seen"], rule["fired"]) for rule in faults["faults"]] == [(3, 3)]
-
-
-@pytest.mark.parametrize("rule", [
-    dict(kind="rate_limit", apply=True),
-    dict(kind="delay", apply=True),
-    dict(kind="fail", apply=True),
-    dict(kind="token_expired", apply=True),
-    dict(kind="no_data", apply=True),
-    dict(kind="repeat_token", apply=True),
-    dict(kind="empty_page_with_next", apply=True),
-    dict(kind="drop", apply="yes"),
-], ids=lambda rule: "%s-%s" % (rule["kind"], rule["apply"]))
-def test_apply_is_refused_where_it_makes_no_sense(emulator, rule):
-    status, answer = control(emulator, "/_emulator/faults", {"faults": [dict(rule, path=RELEASE)]})
-    assert status == 400 and answer["ok"] is False and "'apply'" in answer["error"], answer
-    assert control(emulator, "/_emulator/faults")[1]["faults"] == []
-
-
-@pytest.mark.parametrize("kind", ["drop", "status", "bad_json", "not_json"])
-def test_apply_is_accepted_with_the_kinds_that_lose_an_answer(emulator, kind):
-    status, answer = control(emulator, "/_emulator/faults", {"faults": [dict(kind=kind, apply=True, path=REJECT)]})
-    assert status == 200 and answer["faults"][0]["apply"] is True, answer
 
 
 # -- headers, logs, reset ---------------------------------------------------------------------------

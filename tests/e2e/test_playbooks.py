@@ -4,8 +4,8 @@
 
 """The ready-made playbooks in playbooks/ (held_report, track_message, queue_report, queue_watch) against the emulator.
 
-compliance_check.yml has its own tests in test_compliance.py. The emulator is seeded with
-tests/emulator/datasets/compliance.json.
+compliance_check.yml has its own tests in test_compliance_reports.py and test_compliance_accounts.py. The emulator
+is seeded with tests/emulator/datasets/compliance.json.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,12 +21,13 @@ import urllib.request
 import pytest
 import yaml
 
-from harness import ROOT, scheme_env, start_emulator, stop_emulator
+from compliance_playbook import seeded_data
+from compliance_playbook import seeded  # noqa: F401 pylint: disable=unused-import
+from harness import ROOT, scheme_env
 from tests import module_registry
 
 pytestmark = pytest.mark.e2e
 
-DATASET = os.path.join(ROOT, "tests", "emulator", "datasets", "compliance.json")
 PROCESSING = module_registry.MODULES["processing"].path
 # The guide whose table lists the ready-made playbooks and their variables.
 PLAYBOOKS_GUIDE = os.path.join(ROOT, "docs", "docsite", "rst", "guide_compliance.rst")
@@ -51,18 +52,6 @@ def load(emulator, document):
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         assert json.loads(answer.read().decode())["ok"] is True
-
-
-def seeded_data():
-    with open(DATASET) as handle:
-        return json.load(handle)
-
-
-@pytest.fixture(scope="module")
-def seeded():
-    running = start_emulator("--dataset", DATASET)
-    yield running
-    stop_emulator(running)
 
 
 @pytest.fixture
