@@ -34,27 +34,51 @@ REJECT_REASONS = dict(
 )
 # Ids per reject call. Release takes one id per call, its documented form.
 REJECT_CHUNK_SIZE = 100
+# The longest sender or subject a diff line shows.
+DESCRIPTION_WIDTH = 80
 
 
-def read_held_ids(client, wanted):
-    """The ids among ``wanted`` that are on the hold list now.
+def read_held(client, wanted):
+    """The messages among ``wanted`` that are on the hold list now, by id, each with its ``describe()`` line.
 
     The whole list is read, for all recipients and without a date window: an id outside a window
-    would look "not held" and be skipped silently. Only ids are kept, page by page, and reading
-    stops as soon as every wanted id has been seen.
+    would look "not held" and be skipped silently. Only the wanted ids are kept, page by page, and
+    reading stops as soon as every wanted id has been seen.
     """
     wanted = set(wanted)
-    held = set()
+    held = {}
     if not wanted:
         return held
     for page in client.paginate(HOLD_LIST, {"admin": True}):
         for item in page:
             identifier = item.get("id")
             if isinstance(identifier, str) and identifier in wanted:
-                held.add(identifier)
-        if held == wanted:
+                held[identifier] = describe(item)
+        if len(held) == len(wanted):
             break
     return held
+
+
+def describe(item):
+    """A held message's sender, subject and reason code on one line, for a diff that a person reads ("" if none)."""
+    sender = _address(item.get("from")) or _address(item.get("fromHeader"))
+    subject = _one_line(item.get("subject"))
+    reason = _one_line(item.get("reasonCode"))
+    parts = ["from %s" % sender if sender else None, 'subject "%s"' % subject if subject else None,
+             "reason %s" % reason if reason else None]
+    return ", ".join(part for part in parts if part)
+
+
+def _address(value):
+    return _one_line(value.get("emailAddress")) if isinstance(value, dict) else None
+
+
+def _one_line(value, width=DESCRIPTION_WIDTH):
+    """Text without line breaks or control characters (a subject is the sender's to write), cut to ``width``."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join("".join(char if char.isprintable() else " " for char in value).split())
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 class Action:
@@ -139,10 +163,12 @@ def _text(value):
 class Outcome:
     """What a run did (or, in check mode, would do): ids acted on, not held, and per-id failures."""
 
-    def __init__(self, done=None, not_held=None, failed=None):
+    def __init__(self, done=None, not_held=None, failed=None, described=None):
         self.done = list(done or [])
         self.not_held = list(not_held or [])
         self.failed = list(failed or [])
+        # Each held id's sender, subject and reason, as the hold list said before any action (for the diff).
+        self.described = dict(described or {})
         # Ids whose action's answer was lost and that the hold list has not yet been read again for.
         self.unverified = set()
 
@@ -180,9 +206,9 @@ def act_on_held(client, action, ids, max_messages, check_mode=False):
     be acted on than it allows. Any other MimecastError stops the run; its ``facts`` then hold the result
     so far, with every held id not done among the failed.
     """
-    held = read_held_ids(client, ids)
+    held = read_held(client, ids)
     pending = [identifier for identifier in ids if identifier in held]
-    outcome = Outcome(not_held=[identifier for identifier in ids if identifier not in held])
+    outcome = Outcome(not_held=[identifier for identifier in ids if identifier not in held], described=held)
     if len(pending) > max_messages:
         raise MimecastOptionError("max_messages", "%d of the given messages are held and would be %s, more than max_messages (%d) "
                                   "allows; nothing was done. Narrow the selection, or raise max_messages if that many is meant"
@@ -209,7 +235,7 @@ def _settle_unverified(client, outcome):
     if not outcome.unverified:
         return
     try:
-        still_held = read_held_ids(client, outcome.unverified)
+        still_held = read_held(client, outcome.unverified)
     except MimecastError:
         return
     outcome.done.extend(identifier for identifier in sorted(outcome.unverified) if identifier not in still_held)
@@ -246,7 +272,7 @@ def _act(client, action, pending, outcome):
                     outcome.failed.append(dict(failures[identifier], id=identifier))
         if not lost and not doubtful:
             return
-        still_held = read_held_ids(client, lost + list(doubtful))
+        still_held = read_held(client, lost + list(doubtful))
         outcome.unverified.clear()
         for identifier, failure in doubtful.items():
             if identifier in still_held:

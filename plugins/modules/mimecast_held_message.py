@@ -87,7 +87,8 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in diff mode).
     support: full
     details:
-      - Shows each message going from V(held) to V(released) or V(rejected).
+      - Shows each message going from V(held) to V(released) or V(rejected), with its sender, subject (cut to 80
+        characters) and reason code as the hold list gave them.
   action_group:
     description: Use C(group/mimecast.gateway.mimecast) in C(module_defaults) to set defaults for this module.
     support: full
@@ -264,10 +265,11 @@ def build_action(params):
                   notify_sender=params.get("notify_sender"))
 
 
-def diff_of(done, state):
-    lines = sorted(done)
-    return dict(before="".join("%s: held\n" % identifier for identifier in lines),
-                after="".join("%s: %s\n" % (identifier, state) for identifier in lines))
+def diff_of(done, state, described):
+    """Each message acted on, going from held to ``state``, with its sender, subject and reason when the list gave them."""
+    lines = [(identifier, " (%s)" % described[identifier] if described.get(identifier) else "") for identifier in sorted(done)]
+    return dict(before="".join("%s: held%s\n" % line for line in lines),
+                after="".join("%s: %s%s\n" % (identifier, state, details) for identifier, details in lines))
 
 
 def run(module, client):
@@ -276,7 +278,7 @@ def run(module, client):
     outcome = act_on_held(client, action, ids, module.params["max_messages"], check_mode=module.check_mode)
     result = outcome.result(action.state)
     if module._diff:  # pylint: disable=protected-access
-        result["diff"] = diff_of(outcome.done, action.state)
+        result["diff"] = diff_of(outcome.done, action.state, outcome.described)
     if outcome.failed:
         raise partial_failure(action.state, outcome, result)
     return result

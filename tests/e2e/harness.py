@@ -177,7 +177,7 @@ def ansible_playbook():
     bin_dir = os.path.dirname(sys.executable)
     executable = os.path.join(bin_dir, "ansible-playbook")
 
-    def run(playbook, env=None, extra_vars=None, check=False, verbosity=0, clean_env=True):
+    def run(playbook, env=None, extra_vars=None, check=False, diff=False, verbosity=0, clean_env=True):
         handle, results_file = tempfile.mkstemp(prefix="task-results-", suffix=".json")
         os.close(handle)
         os.unlink(results_file)
@@ -206,6 +206,8 @@ def ansible_playbook():
             command += ["--extra-vars", json.dumps(extra_vars)]
         if check:
             command.append("--check")
+        if diff:
+            command.append("--diff")
         if verbosity:
             command.append("-" + "v" * verbosity)
         completed = subprocess.run(command, env=full_env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

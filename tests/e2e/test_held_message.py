@@ -39,8 +39,8 @@ def held_for(emulator, reason):
     return [record["id"] for record in emulator.data()["held"] if record["reasonCode"] == reason]
 
 
-def run_module(ansible_playbook, emulator, scheme="v2", check=False, **options):
-    run = ansible_playbook(RUN_MODULE, env=scheme_env(emulator, scheme), check=check,
+def run_module(ansible_playbook, emulator, scheme="v2", check=False, diff=False, **options):
+    run = ansible_playbook(RUN_MODULE, env=scheme_env(emulator, scheme), check=check, diff=diff,
                            extra_vars=dict(module="held", module_args=options))
     return run, run.results().get(TASK, {})
 
@@ -57,6 +57,17 @@ def test_check_mode_reads_and_makes_no_action_call(held_emulator, ansible_playbo
     assert (result["changed"], result["released"], result["not_held"], result["count"]) == (True, ids, ["not-held-1"], 3)
     assert calls_to(held_emulator, RELEASE) == [] and held_emulator.actions() == []
     assert set(ids) <= set(held_emulator.held_ids())
+
+
+def test_the_diff_in_ansible_s_output_tells_the_messages_apart(held_emulator, ansible_playbook):
+    records = [record for record in held_emulator.data()["held"] if record["reasonCode"] == "spam" and len(record["subject"]) <= 80][:2]
+    run, _result = run_module(ansible_playbook, held_emulator, check=True, diff=True, ids=[r["id"] for r in records], state="rejected")
+    assert run.rc == 0, run
+    for record in sorted(records, key=lambda record: record["id"]):
+        details = 'from %s, subject "%s", reason spam' % (record["from"]["emailAddress"], record["subject"])
+        assert "-%s: held (%s)\n" % (record["id"], details) in run.stdout, run
+        assert "+%s: rejected (%s)\n" % (record["id"], details) in run.stdout, run
+    assert held_emulator.actions() == []
 
 
 @pytest.mark.parametrize("scheme", ["v2", "v1"])
@@ -159,6 +170,34 @@ def test_release_held_refuses_to_select_everything(held_emulator, ansible_playbo
     run = ansible_playbook(RELEASE_HELD, env=scheme_env(held_emulator, "v2"), extra_vars=dict(release_held_apply=True))
     assert run.rc != 0
     assert "Give at least one of release_held_reason_code" in run.output
+    assert held_emulator.api_requests() == []
+
+
+def test_release_held_says_plainly_when_nothing_matches(held_emulator, ansible_playbook):
+    env = scheme_env(held_emulator, "v2")
+    misspelt = ansible_playbook(RELEASE_HELD, env=env, extra_vars=dict(release_held_reason_code="spm", release_held_apply=True))
+    assert misspelt.rc == 0, misspelt
+    assert printed(misspelt, "Say that nothing matched") == [
+        "NOTHING MATCHED: Mimecast holds no message with reason code 'spm'. Nothing was changed.",
+        "Check the spelling: ansible-playbook mimecast.gateway.held_report lists what is held, by reason code."]
+    spam = [record for record in held_emulator.data()["held"] if record["reasonCode"] == "spam"]
+    nobody = ansible_playbook(RELEASE_HELD, env=env, extra_vars=dict(
+        release_held_reason_code="spam", release_held_sender="nobody@nowhere.example", release_held_apply=True))
+    assert nobody.rc == 0, nobody
+    assert printed(nobody, "Say that nothing matched")[0] == (
+        "NOTHING MATCHED: none of the %d held messages read has reason code 'spam' and a sender containing "
+        "'nobody@nowhere.example'. Nothing was changed." % len(spam))
+    for run in (misspelt, nobody):
+        assert run.results()["Print what was selected"]["_status"] == "skipped"
+    assert held_emulator.actions() == [] and calls_to(held_emulator, RELEASE) == []
+
+
+def test_release_held_names_a_wrong_state_alone(held_emulator, ansible_playbook):
+    run = ansible_playbook(RELEASE_HELD, env=scheme_env(held_emulator, "v2"), extra_vars=dict(
+        release_held_reason_code="spam", release_held_state="reject"))
+    assert run.rc != 0
+    assert "release_held_state must be released or rejected (got reject)" in run.output
+    assert "Give at least one" not in run.output
     assert held_emulator.api_requests() == []
 
 

@@ -96,7 +96,9 @@ class HoldServer(BaseAdapter):
         pagination = body["meta"]["pagination"]
         offset = self.offsets.get(pagination.get("pageToken"), 0)
         size = pagination["pageSize"]
-        page = [dict(id=identifier, reasonCode="spam") for identifier in self.held[offset:offset + size]]
+        page = [dict(id=identifier, reasonCode="spam", subject="Subject %s" % identifier,
+                     **{"from": {"emailAddress": "sender-%s@example.com" % identifier}})
+                for identifier in self.held[offset:offset + size]]
         meta = {"status": 200, "pagination": {"pageSize": size, "totalCount": len(self.held)}}
         if offset + size < len(self.held):
             token = "page-%d" % (offset + size)

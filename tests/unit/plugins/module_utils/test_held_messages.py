@@ -15,7 +15,8 @@ from ansible_collections.mimecast.gateway.plugins.module_utils.held_messages imp
     REJECT_REASONS,
     Action,
     act_on_held,
-    read_held_ids,
+    describe,
+    read_held,
     read_outcomes,
 )
 from ansible_collections.mimecast.gateway.tests.unit.hold_server import APPLIED, FAULTS, NOT_HELD, HoldServer
@@ -89,14 +90,30 @@ def test_read_outcomes_per_id():
     assert unclear == ["f"]
 
 
-def test_read_held_ids_stops_once_every_id_is_found():
+def test_read_held_stops_once_every_id_is_found():
     server = HoldServer(ids(1000))
-    held = read_held_ids(client_for(server, page_size=100), ["m000", "m150", "m999x"])
-    assert held == {"m000", "m150"}
+    held = read_held(client_for(server, page_size=100), ["m000", "m150", "m999x"])
+    assert sorted(held) == ["m000", "m150"]
+    assert held["m150"] == 'from sender-m150@example.com, subject "Subject m150", reason spam'
     assert server.list_reads == 10  # m999x is not held: the whole list is read
     server = HoldServer(ids(1000))
-    assert read_held_ids(client_for(server, page_size=100), ["m000", "m150"]) == {"m000", "m150"}
+    assert sorted(read_held(client_for(server, page_size=100), ["m000", "m150"])) == ["m000", "m150"]
     assert server.list_reads == 2
+
+
+@pytest.mark.parametrize("item, line", [
+    ({"from": {"emailAddress": "a@b.example"}, "fromHeader": {"emailAddress": "h@b.example"}, "subject": "Hi",
+      "reasonCode": "spam"}, 'from a@b.example, subject "Hi", reason spam'),
+    # The envelope sender blank: the header's; no subject, no reason.
+    ({"from": {"emailAddress": ""}, "fromHeader": {"emailAddress": "h@b.example"}}, "from h@b.example"),
+    # A subject is the sender's to write: no line breaks or control characters reach the diff, and it is cut.
+    ({"subject": "Pay\nnow\r\x1b[31m\u2028" + "x" * 100}, 'subject "Pay now [31m ' + "x" * 64 + '..."'),
+    # Shapes no real answer has are left out, never an error.
+    ({"from": "a@b.example", "subject": 7, "reasonCode": None}, ""),
+    ({}, ""),
+])
+def test_describe_puts_sender_subject_and_reason_on_one_line(item, line):
+    assert describe(item) == line
 
 
 # -- the decisions -----------------------------------------------------------------------------------

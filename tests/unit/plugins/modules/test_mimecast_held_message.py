@@ -96,13 +96,18 @@ def test_check_mode_and_diff_show_what_would_change_without_acting(monkeypatch):
     assert isinstance(outcome, ExitJson)
     assert outcome.result["changed"] is True
     assert (outcome.result["rejected"], outcome.result["not_held"], outcome.result["count"]) == (["b", "a"], ["c"], 2)
-    assert outcome.result["diff"] == dict(before="a: held\nb: held\n", after="a: rejected\nb: rejected\n")
+    assert outcome.result["diff"] == dict(
+        before='a: held (from sender-a@example.com, subject "Subject a", reason spam)\n'
+               'b: held (from sender-b@example.com, subject "Subject b", reason spam)\n',
+        after='a: rejected (from sender-a@example.com, subject "Subject a", reason spam)\n'
+              'b: rejected (from sender-b@example.com, subject "Subject b", reason spam)\n')
     assert server.action_calls == [] and server.held == ["a", "b"]
 
 
 def test_diff_after_acting(monkeypatch):
     outcome = run(monkeypatch, HoldServer(["a"]), diff=True, ids=["a"], state="released")
-    assert outcome.result["diff"] == dict(before="a: held\n", after="a: released\n")
+    assert outcome.result["diff"] == dict(before='a: held (from sender-a@example.com, subject "Subject a", reason spam)\n',
+                                          after='a: released (from sender-a@example.com, subject "Subject a", reason spam)\n')
 
 
 def test_the_guard_fails_naming_the_option_and_the_number(monkeypatch):
