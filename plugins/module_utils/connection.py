@@ -166,9 +166,15 @@ def _credentials(params):
     scheme, names, given = (API_V2, V2_CREDENTIALS, v2) if v2 else (API_V1, V1_CREDENTIALS, v1)
     missing = [name for name in names if name not in given]
     if missing:
+        # Credentials often come from MIMECAST_* variables (AWX credential types inject them): say which did.
+        sources = ["%s (from %s)" % (name, _from_environment(params, name)) if _from_environment(params, name) else name
+                   for name in given]
+        how = ("give it as an option or as the environment variable %s" if len(missing) == 1
+               else "give them as options or as the environment variables %s") % ", ".join(_variable(name) for name in missing)
         raise MimecastOptionError(
             missing[0],
-            "API %s credentials are incomplete: %s given, %s missing" % (scheme, ", ".join(given), ", ".join(missing)))
+            "API %s credentials are incomplete: %s given, %s missing; %s"
+            % (scheme, ", ".join(sources), ", ".join(missing), how))
     credentials = dict((name, str(params[name]).strip()) for name in names)
     if scheme == API_V1:
         credentials["secret_key_bytes"] = _decode_secret_key(credentials["secret_key"])
@@ -237,16 +243,26 @@ def _check_url(url, scheme):
     return url.rstrip("/")
 
 
+def _variable(option):
+    """The environment variable a connection option falls back to, or None."""
+    fallback = CONNECTION_ARGUMENT_SPEC.get(option or "", {}).get("fallback")
+    return fallback[1][0] if fallback else None
+
+
+def _from_environment(params, option):
+    """The environment variable that supplied the option's value, or None when the task gave it (or nothing did)."""
+    variable = _variable(option)
+    value = os.environ.get(variable) if variable else None
+    if value is None or params.get(option) is None or str(params[option]) != value:
+        return None
+    return variable
+
+
 def _naming_the_environment(err, params):
     """Add to the message where a bad value came from, when an environment variable supplied it."""
-    fallback = CONNECTION_ARGUMENT_SPEC.get(err.option or "", {}).get("fallback")
-    if not fallback:
-        return err
-    variable = fallback[1][0]
-    value = os.environ.get(variable)
-    if value is None or params.get(err.option) is None or str(params[err.option]) != value:
-        return err
-    err.message = "%s (%s comes from the environment variable %s)" % (err.message.rstrip("."), err.option, variable)
+    variable = _from_environment(params, err.option)
+    if variable:
+        err.message = "%s (%s comes from the environment variable %s)" % (err.message.rstrip("."), err.option, variable)
     return err
 
 

@@ -98,7 +98,8 @@ def test_mixed_credentials_are_rejected():
 def test_incomplete_v2_credentials_name_the_missing_option(given, missing, option):
     err = option_error(default_params(**given))
     assert err.option == option
-    assert err.message == "API 2.0 credentials are incomplete: %s given, %s missing" % (", ".join(given), missing)
+    assert err.message == ("API 2.0 credentials are incomplete: %s given, %s missing; give it as an option or as the "
+                           "environment variable MIMECAST_%s" % (", ".join(given), missing, missing.upper()))
 
 
 @pytest.mark.parametrize("given, missing", [
@@ -110,7 +111,18 @@ def test_incomplete_v2_credentials_name_the_missing_option(given, missing, optio
 def test_incomplete_v1_credentials_name_the_missing_options(given, missing):
     err = option_error(default_params(region="eu", **dict((name, V1_CREDENTIALS[name]) for name in given)))
     assert err.option == missing[0]
-    assert err.message == "API 1.0 credentials are incomplete: %s given, %s missing" % (", ".join(given), ", ".join(missing))
+    variables = ", ".join("MIMECAST_" + name.upper() for name in missing)
+    how = ("give it as an option or as the environment variable " if len(missing) == 1
+           else "give them as options or as the environment variables ") + variables
+    assert err.message == "API 1.0 credentials are incomplete: %s given, %s missing; %s" % (", ".join(given), ", ".join(missing), how)
+
+
+def test_incomplete_credentials_say_which_came_from_the_environment(monkeypatch):
+    monkeypatch.setenv("MIMECAST_CLIENT_ID", CLIENT_ID)
+    err = option_error(default_params(client_id=CLIENT_ID))  # AnsibleModule's env fallback put it there
+    assert err.message == ("API 2.0 credentials are incomplete: client_id (from MIMECAST_CLIENT_ID) given, client_secret "
+                           "missing; give it as an option or as the environment variable MIMECAST_CLIENT_SECRET")
+    assert CLIENT_ID not in err.message
 
 
 def test_no_credentials():
