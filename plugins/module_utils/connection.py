@@ -167,8 +167,7 @@ def _credentials(params):
     missing = [name for name in names if name not in given]
     if missing:
         # Credentials often come from MIMECAST_* variables (AWX credential types inject them): say which did.
-        sources = ["%s (from %s)" % (name, _from_environment(params, name)) if _from_environment(params, name) else name
-                   for name in given]
+        sources = [_with_source(params, name) for name in given]
         how = ("give it as an option or as the environment variable %s" if len(missing) == 1
                else "give them as options or as the environment variables %s") % ", ".join(_variable(name) for name in missing)
         raise MimecastOptionError(
@@ -256,6 +255,12 @@ def _from_environment(params, option):
     if value is None or params.get(option) is None or str(params[option]) != value:
         return None
     return variable
+
+
+def _with_source(params, option):
+    """The option's name, with the environment variable that supplied its value, if one did."""
+    variable = _from_environment(params, option)
+    return "%s (from %s)" % (option, variable) if variable else option
 
 
 def _naming_the_environment(err, params):
