@@ -44,6 +44,16 @@ def _read(result):
     return result, None
 
 
+def _read_wanted(result, wanted):
+    """``_read`` for a queue a check needs: no result (left out, or its task skipped) is an error, not a crash."""
+    if not wanted:
+        return None, None
+    data, error = _read(result)
+    if data is None and not error:
+        error = "no result was given (the task that reads it did not run)"
+    return data, error
+
+
 # Observations of the threshold checks: each gives (observed value, its text, the check's message) once the data was read.
 
 def _counted(limit, count, what):
@@ -106,8 +116,8 @@ def evaluate(settings, held=None, processing=None, probe_results=None, now=None,
     if refused:
         return stopped_report(settings.get("account"), refused[0], label=refused[1], now=now, stem=settings.get("file_stem"))
     checks = _Checks()
-    held_data, held_error = _read(held) if settings.get("read_held") else (None, None)
-    proc_data, proc_error = _read(processing) if settings.get("read_processing") else (None, None)
+    held_data, held_error = _read_wanted(held, settings.get("read_held"))
+    proc_data, proc_error = _read_wanted(processing, settings.get("read_processing"))
     held_tally = _held_checks(checks, settings, held_data, held_error and "could not read the held messages: %s" % held_error, now)
     proc_tally = _processing_checks(checks, settings, proc_data, proc_error and "could not read the processing queue: %s" % proc_error,
                                     now)

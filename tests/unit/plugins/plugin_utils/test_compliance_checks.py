@@ -88,6 +88,17 @@ def test_an_unreadable_queue_puts_its_checks_in_error_with_the_module_message():
     assert report["held"]["read"] is False and report["held"]["error"].startswith("could not read the held messages")
 
 
+
+@pytest.mark.parametrize("processing", [None, dict(changed=False, skipped=True, skip_reason="Conditional result was False")])
+def test_a_queue_left_out_or_skipped_puts_its_checks_in_error_rather_than_crash(processing):
+    report = evaluate(settings(), held=held_result(("spam", "INBOUND", 2, "")), processing=processing, now=NOW)
+    checks = by_id(report)
+    assert checks["held_total"]["status"] == "passed"
+    for check_id in ("processing_total", "processing_max_attempts", "processing_oldest_age"):
+        assert (checks[check_id]["status"], checks[check_id]["message"]) == (
+            "error", "could not read the processing queue: no result was given (the task that reads it did not run)")
+    assert report["processing"]["read"] is False
+
 def probe_check(expected_status, *found):
     """The check of one probe, by message id, whose tracking found ``found`` ((status, hours_ago) pairs)."""
     probe = dict(name="p", message_id="<a@b>")
