@@ -65,24 +65,16 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.render import RENDERERS, render
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.render import RENDERERS, render_reports
 
 
 def compliance_render(data, format, missing=None):  # pylint: disable=redefined-builtin
     if format not in RENDERERS:
         raise AnsibleFilterError("compliance_render: unknown format %r; use one of %s" % (format, ", ".join(sorted(RENDERERS))))
-    if isinstance(data, dict):
-        reports = [data]
-    elif isinstance(data, (list, tuple)):
-        reports = list(data)
-    else:
-        raise AnsibleFilterError("compliance_render expects a report or a list of reports, got %s" % type(data).__name__)
-    for report in reports:
-        if not isinstance(report, dict) or "checks" not in report or "account" not in report:
-            raise AnsibleFilterError("compliance_render expects reports made by mimecast.gateway.compliance_evaluate")
-    if isinstance(data, dict) and not missing:
-        return render(data, format)
-    return render(reports, format, missing=[str(name) for name in missing or []])
+    try:
+        return render_reports(data, format, missing)
+    except ValueError as error:
+        raise AnsibleFilterError("compliance_render %s" % error)
 
 
 class FilterModule(object):

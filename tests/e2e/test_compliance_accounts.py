@@ -356,3 +356,24 @@ def test_an_unknown_expected_status_is_a_warning_in_the_output_and_a_note_in_the
     assert report["warnings"] == [warning]
     assert report["checks"][-1]["message"].endswith("(warning: 'deliverd' is not a message tracking status Mimecast is known to "
                                                     "report, so the probe may never pass; did you mean delivered?)")
+
+
+# ------------------------------------------------------------------ check mode
+
+def test_a_check_mode_run_says_which_reports_it_would_write_and_remove_and_touches_none(fresh_emulator, ansible_playbook, tmp_path):
+    reports = tmp_path / "reports"
+    (reports / "accounts").mkdir(parents=True)
+    (reports / "accounts" / "localhost.html").write_text("last week's report")
+    run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(fresh_emulator, "v2"), check=True, diff=True, extra_vars=dict(
+        mail_flow_compliance_report_dir=str(reports), mail_flow_compliance_report_formats=["json", "markdown"],
+        mail_flow_compliance_fail_on_violation=False))
+    assert run.rc == 0, run
+    written = task(run, "Write the account's reports")
+    assert written["changed"] is True
+    assert written["written"] == [str(reports / "accounts" / name) for name in ("localhost.json", "localhost.md")]
+    assert written["removed"] == [str(reports / "accounts" / "localhost.html")]
+    # Ansible's default output shows each file's diff; nothing was written or removed.
+    assert "+++ after: %s" % (reports / "accounts" / "localhost.md") in run.stdout, run
+    assert "--- before: %s" % (reports / "accounts" / "localhost.html") in run.stdout, run
+    assert sorted(os.listdir(str(reports))) == ["accounts"]
+    assert os.listdir(str(reports / "accounts")) == ["localhost.html"]

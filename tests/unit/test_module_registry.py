@@ -4,8 +4,8 @@
 
 """The module registry agrees with the collection: one test profile per module, and a module's files in place.
 
-A module is its plugins/modules/<name>.py; CONTRIBUTING.md lists the files a new module takes, and these tests
-name whichever one is missing.
+A Mimecast API module is its plugins/modules/mimecast_<name>.py; CONTRIBUTING.md lists the files a new module
+takes, and these tests name whichever one is missing. Any other file in plugins/modules/ documents an action plugin.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,9 +22,12 @@ from ansible_collections.mimecast.gateway.plugins.module_utils import endpoints
 from ansible_collections.mimecast.gateway.tests import module_registry
 
 ROOT = module_registry.ROOT
-MODULE_NAMES = sorted(os.path.splitext(os.path.basename(path))[0]
+PLUGIN_NAMES = sorted(os.path.splitext(os.path.basename(path))[0]
                       for path in glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py"))
                       if not path.endswith("__init__.py"))
+# The Mimecast API modules are the mimecast_* ones; the others document an action plugin that works on the controller.
+MODULE_NAMES = [name for name in PLUGIN_NAMES if name.startswith("mimecast_")]
+ACTION_NAMES = [name for name in PLUGIN_NAMES if name not in MODULE_NAMES]
 PROFILE_NAMES = sorted(module_registry.profile_files())
 
 
@@ -48,6 +51,17 @@ def test_the_action_group_holds_every_module():
     with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
         group = yaml.safe_load(handle)["action_groups"]["mimecast"]
     assert sorted(group) == MODULE_NAMES, "meta/runtime.yml's action group mimecast must list every module once"
+
+
+@pytest.mark.parametrize("name", ACTION_NAMES)
+def test_every_other_module_documents_an_action_plugin_and_calls_no_api(name):
+    assert os.path.isfile(os.path.join(ROOT, "plugins", "action", name + ".py")), \
+        "plugins/modules/%s.py is not a Mimecast API module (mimecast_*), so it documents plugins/action/%s.py" % (name, name)
+    plugin = importlib.import_module("ansible_collections.mimecast.gateway.plugins.modules." + name)
+    assert not hasattr(plugin, "main"), "plugins/modules/%s.py holds only the action plugin's documentation" % name
+    assert os.path.isfile(os.path.join(ROOT, "docs", "reference", "%s_module.md" % name))
+    with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
+        assert name not in yaml.safe_load(handle)["action_groups"]["mimecast"], "the mimecast group is for API modules"
 
 
 @pytest.mark.parametrize("module", module_registry.ALL, ids=repr)

@@ -28,3 +28,25 @@ def render(data, fmt, now=None, missing=None):
     if fmt not in RENDERERS:
         raise ValueError("unknown report format %r; use one of %s" % (fmt, ", ".join(sorted(RENDERERS))))
     return RENDERERS[fmt](document(data, now, missing))
+
+
+def reports_of(data):
+    """The reports in ``data``, one account's (a dict) or several (a list); ValueError says what else it is."""
+    if isinstance(data, dict):
+        reports = [data]
+    elif isinstance(data, (list, tuple)):
+        reports = list(data)
+    else:
+        raise ValueError("expects a report or a list of reports, got %s" % type(data).__name__)
+    for report in reports:
+        if not isinstance(report, dict) or "checks" not in report or "account" not in report:
+            raise ValueError("expects reports made by mimecast.gateway.compliance_evaluate")
+    return reports
+
+
+def render_reports(data, fmt, missing=None):
+    """``data`` checked, then rendered: a dict alone as one account's report, otherwise as the aggregate."""
+    reports = reports_of(data)
+    if isinstance(data, dict) and not missing:
+        return render(data, fmt)
+    return render(reports, fmt, missing=[str(name) for name in missing or []])

@@ -88,7 +88,6 @@ def test_an_unreadable_queue_puts_its_checks_in_error_with_the_module_message():
     assert report["held"]["read"] is False and report["held"]["error"].startswith("could not read the held messages")
 
 
-
 @pytest.mark.parametrize("processing", [None, dict(changed=False, skipped=True, skip_reason="Conditional result was False")])
 def test_a_queue_left_out_or_skipped_puts_its_checks_in_error_rather_than_crash(processing):
     report = evaluate(settings(), held=held_result(("spam", "INBOUND", 2, "")), processing=processing, now=NOW)
@@ -98,6 +97,7 @@ def test_a_queue_left_out_or_skipped_puts_its_checks_in_error_rather_than_crash(
         assert (checks[check_id]["status"], checks[check_id]["message"]) == (
             "error", "could not read the processing queue: no result was given (the task that reads it did not run)")
     assert report["processing"]["read"] is False
+
 
 def probe_check(expected_status, *found):
     """The check of one probe, by message id, whose tracking found ``found`` ((status, hours_ago) pairs)."""
