@@ -73,6 +73,10 @@ def test_a_delay_acts_before_a_client_read_timeout(emulator, bearer):
         time.sleep(0.05)
     assert applied(emulator) == [logged("release", target)]
     assert target not in emulator.held_ids()
+    # The log names the fault from the start, not once the late answer is sent: a client that gave up waiting may
+    # finish, and its test read the log, while the answer is still on its way.
+    entry = emulator.requests()[-1]
+    assert (entry["path"], entry["fault"]) == (RELEASE, "delay")
 
 
 @pytest.mark.parametrize("rule", [

@@ -92,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
         self.stats_epoch = emulator.count_request(self.stats_epoch)
         entry = emulator.log_request(self.command, path, self.headers, raw)
         try:
-            reply, fault = emulator.handle(self.command, path, self.headers, raw)
+            reply, fault = emulator.handle(self.command, path, self.headers, raw, entry)
         except Exception:  # pylint: disable=broad-except
             # An emulator bug must still produce an answer (and a visible traceback).
             traceback.print_exc()

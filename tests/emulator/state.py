@@ -139,8 +139,11 @@ class Emulator:
 
     # ---- answering
 
-    def handle(self, method, path, headers, raw):
-        """Answer one non-control request: (Reply, or None to drop the connection; fault kind)."""
+    def handle(self, method, path, headers, raw, entry=None):
+        """Answer one non-control request: (Reply, or None to drop the connection; fault kind).
+
+        ``entry``, the request's log entry, gets its fault as soon as one is picked: a delayed answer may still be
+        on its way when the client, which gave up waiting, has finished and its test reads the log."""
         if self.config["latency_ms"]:
             time.sleep(self.config["latency_ms"] / 1000.0)
         body = parse_json(raw)
@@ -152,7 +155,9 @@ class Emulator:
                 return refusal.reply(request_item(body)), PER_SECOND_FAULT
         with self.lock:
             fault = faults.pick(self.faults, path)
-        kind = fault["kind"] if fault else None
+            kind = fault["kind"] if fault else None
+            if entry is not None:
+                entry["fault"] = kind
         if fault and fault["apply"]:
             # Handled in full (an action applied), then the answer is lost: what makes a retry act twice.
             self._answer(method, path, headers, raw, body, fault)
