@@ -25,7 +25,7 @@ ARGUMENT_SPEC = dict(
     formats=dict(type="list", elements="str", choices=list(FORMATS), default=list(FORMATS)),
     missing=dict(type="list", elements="str", default=[]),
     remove_other_formats=dict(type="bool", default=True),
-    mode=dict(type="str", default=report_files.DEFAULT_MODE),
+    mode=dict(type="raw", default=report_files.DEFAULT_MODE),
 )
 
 

@@ -63,8 +63,9 @@ options:
     default: true
   mode:
     description:
-      - The files' permissions, as an octal string.
-    type: str
+      - The files' permissions, as an octal number such as V("0640"). Quote it; an unquoted V(0640) is read by YAML
+        as the same octal number and works too.
+    type: raw
     default: "0644"
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes

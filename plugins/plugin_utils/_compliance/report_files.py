@@ -18,7 +18,7 @@ import stat
 import tempfile
 
 from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.render import render_reports, reports_of
-from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.settings import EXTENSIONS, FORMATS
+from ansible_collections.mimecast.gateway.plugins.plugin_utils._compliance.settings import EXTENSIONS, FORMATS, file_stem
 
 DEFAULT_MODE = "0644"
 AGGREGATE_NAME = "aggregate"
@@ -49,17 +49,20 @@ class FileChange(object):
 
 
 def parse_mode(mode):
-    """``0644`` or ``644`` as an int; ReportFileError names the option."""
-    text = str(mode)
-    if not _MODE.match(text):
-        raise ReportFileError("mode must be an octal file mode such as 0644 or 0640, not %r" % (mode,))
-    return int(text, 8)
+    """The mode as an int: an octal string (``"0644"``, ``"644"``), or an int as YAML reads an unquoted 0644 (420).
+
+    ReportFileError names the option."""
+    if isinstance(mode, int) and not isinstance(mode, bool) and 0 <= mode <= 0o777:
+        return mode
+    if isinstance(mode, str) and _MODE.match(mode):
+        return int(mode, 8)
+    raise ReportFileError("mode must be an octal file mode such as 0644 or 0640, not %r" % (mode,))
 
 
 def default_name(report):
     """The file name of one account's report (its ``file_stem``), or ``aggregate`` for several."""
     if isinstance(report, dict):
-        return report.get("file_stem") or AGGREGATE_NAME
+        return report.get("file_stem") or file_stem(str(report.get("account") or "account"))
     return AGGREGATE_NAME
 
 

@@ -107,6 +107,14 @@ def test_a_mode_change_alone_rewrites_the_file(report, tmp_path):
     result = write(report, tmp_path, formats=["json"], mode=0o640)
     assert result["written"] == [str(tmp_path / "acme.json")] and mode_of(tmp_path / "acme.json") == 0o640
     assert report_files.parse_mode("0640") == report_files.parse_mode("640") == 0o640
+    # YAML reads an unquoted 0640 as the octal number it is: the int is the mode, not its decimal digits read as octal.
+    assert report_files.parse_mode(0o640) == 0o640
+
+
+def test_one_account_s_report_without_a_file_stem_is_named_after_its_account(report, tmp_path):
+    report.pop("file_stem")
+    result = write(dict(report, account="Contoso EU/prod"), tmp_path, formats=["json"])
+    assert result["files"] == [str(tmp_path / "Contoso_EU_prod.json")]
 
 
 def test_the_aggregate_is_named_aggregate_and_shows_the_missing_accounts(report, tmp_path):
@@ -133,6 +141,8 @@ def test_a_large_file_is_described_in_the_diff_not_shown(report, tmp_path):
      "expects reports made by mimecast.gateway.compliance_evaluate"),
     (lambda report, folder: report_files.parse_mode("rw-r--r--"), "mode must be an octal file mode such as 0644 or 0640, not 'rw-r--r--'"),
     (lambda report, folder: report_files.parse_mode("0999"), "mode must be an octal file mode"),
+    (lambda report, folder: report_files.parse_mode(True), "mode must be an octal file mode"),
+    (lambda report, folder: report_files.parse_mode(0o10000), "mode must be an octal file mode"),
 ])
 def test_bad_options_say_which(report, tmp_path, call, words):
     with pytest.raises(ValueError) as raised:
