@@ -93,7 +93,8 @@ attributes:
   diff_mode:
     support: full
     details:
-      - Shows each file's content before and after, or its size when above the diff size limit.
+      - Shows each file's content before and after; an HTML page (long lines of inline SVG), or a file above the diff
+        size limit, only by its size.
   platform:
     platforms: posix
 notes:

@@ -377,3 +377,24 @@ def test_a_check_mode_run_says_which_reports_it_would_write_and_remove_and_touch
     assert "--- before: %s" % (reports / "accounts" / "localhost.html") in run.stdout, run
     assert sorted(os.listdir(str(reports))) == ["accounts"]
     assert os.listdir(str(reports / "accounts")) == ["localhost.html"]
+    assert task(run, "Show the results")["msg"][-1] == "Reports: %s (check mode: none written)" % reports
+
+
+# ------------------------------------------------------------------ a slip: an inventory of accounts, no compliance_check_hosts
+
+def test_an_inventory_without_compliance_check_hosts_is_pointed_out_and_checks_in_error_are_not_called_failed(
+        ansible_playbook, tmp_path):
+    """No MIMECAST_* variables either: localhost's reads cannot run, so its checks are in error, not failed."""
+    inventory = write_inventory(tmp_path, {"contoso": {}, "fabrikam": {}})
+    run = ansible_playbook(COMPLIANCE_CHECK, env=inventory, extra_vars=dict(
+        mail_flow_compliance_report_dir=str(tmp_path / "reports"), mail_flow_compliance_report_formats=["json"],
+        mail_flow_compliance_probes=[]))
+    assert run.rc == 2, run
+    assert task(run, "Say that the inventory's accounts are not checked without compliance_check_hosts")["msg"] == (
+        "compliance_check_hosts is not set, so only localhost is checked, with the MIMECAST_* environment variables; the "
+        "inventory's 2 host(s) are not. To check them, add -e compliance_check_hosts=<their group, or all>.")
+    message = task(run, "Fail the account when a check failed")["msg"]
+    assert message.startswith("Mail flow compliance of localhost: 5 check(s) could not be evaluated: Held messages ("), message
+    assert "failed" not in message.split(":")[1]
+    assert task(run, "Show the results")["msg"][0] == (
+        "Mail flow compliance ERROR: 1 account checked: 0 passed, 0 with failing checks, 1 in error")

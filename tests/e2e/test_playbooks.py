@@ -220,7 +220,14 @@ def test_queue_report_reports_each_queue(fresh_seeded, ansible_playbook):
     assert re.match(r"  oldest: \d{4}-\d\d-\d\dT\S+ \(\d+\.\d h ago\)$", processing[1]), processing
     # by_route keys: lower case on every module now; the test does not depend on their case.
     assert processing[2].lower() == "  by route: inbound=1, internal=1, outbound=4"
-    assert processing[3].startswith("  by status: ") and processing[4] == "  most attempts: 7"
+    # One status a line, the most frequent first, each of Mimecast's free-text statuses cut to 100 characters.
+    assert processing[3] == "  by status:" and processing[-1] == "  most attempts: 7"
+    statuses = [re.match(r"    (\d+)  (.+)$", line).groups() for line in processing[4:-1]]
+    by_info = run.results()["Read the processing queue"]["summary"]["by_info"]
+    assert [(int(number), text) for number, text in statuses] == sorted(
+        ((number, info if len(info) <= 100 else info[:97] + "...") for info, number in sorted(by_info.items())),
+        key=lambda pair: -pair[0])
+    assert sum(int(number) for number, _text in statuses) == 6
     assert re.match(r"  oldest: \d{4}-\d\d-\d\dT\S+ \(\d+\.\d h ago\)$", oldest_held[1]), oldest_held
     assert oldest_held[2].lower() == "  by route: inbound=11, outbound=1"
     assert oldest_held[4:] == ["  oldest 5:"] + oldest_held[5:] and len(oldest_held[5:]) == 5

@@ -158,10 +158,13 @@ def _diff(change, max_diff_size):
     after = change.content or b""
     return dict(before_header=change.path if change.before else "%s (absent)" % change.path,
                 after_header=change.path if change.content is not None else "%s (absent)" % change.path,
-                before=_shown(before, max_diff_size), after=_shown(after, max_diff_size))
+                before=_shown(before, change.format, max_diff_size), after=_shown(after, change.format, max_diff_size))
 
 
-def _shown(content, max_diff_size):
+def _shown(content, fmt, max_diff_size):
+    """The text a diff shows of a file: an HTML page (lines of inline SVG) or a large file only by its size."""
+    if content and fmt == "html":
+        return "(an HTML page of %d bytes, not shown: the other formats hold the same results)\n" % len(content)
     if max_diff_size and len(content) > max_diff_size:
         return "(%d bytes, more than the %d a diff shows)\n" % (len(content), max_diff_size)
     return content.decode("utf-8", "replace")

@@ -125,10 +125,19 @@ def test_the_aggregate_is_named_aggregate_and_shows_the_missing_accounts(report,
 
 
 def test_a_large_file_is_described_in_the_diff_not_shown(report, tmp_path):
-    changes = report_files.plan(report, str(tmp_path), ["html"])
+    changes = report_files.plan(report, str(tmp_path), ["json"])
     (diff,) = report_files.outcome(changes, 0o644, diff=True, max_diff_size=100)["diff"]
-    assert diff["before"] == "" and diff["before_header"] == str(tmp_path / "acme.html") + " (absent)"
-    assert diff["after"] == "(%d bytes, more than the 100 a diff shows)\n" % len(render(report, "html").encode("utf-8"))
+    assert diff["before"] == "" and diff["before_header"] == str(tmp_path / "acme.json") + " (absent)"
+    assert diff["after"] == "(%d bytes, more than the 100 a diff shows)\n" % len(render(report, "json").encode("utf-8"))
+
+
+def test_an_html_page_is_never_shown_in_the_diff_whatever_its_size(report, tmp_path):
+    write(report, tmp_path, formats=["html"])
+    later = dict(report, generated="2026-05-04T13:00:00Z")
+    (diff,) = report_files.outcome(report_files.plan(later, str(tmp_path), ["html"]), 0o644, diff=True)["diff"]
+    sizes = [len(render(data, "html").encode("utf-8")) for data in (report, later)]
+    assert [diff["before"], diff["after"]] == [
+        "(an HTML page of %d bytes, not shown: the other formats hold the same results)\n" % size for size in sizes]
 
 
 @pytest.mark.parametrize("call, words", [
