@@ -95,7 +95,9 @@ async def run_source(queue, args, source_options, new_poll, name):
             except MimecastError as error:
                 if not is_transient(error):
                     logger.error("%s: stopping: %s", name, error)
-                    raise
+                    # The message says all (option, or code, status and request id): ansible-rulebook logs the
+                    # traceback of a source that stops, and the client's frames in it would only bury the message.
+                    raise error.with_traceback(None)
                 failures += 1
                 wait = backoff(params["interval"], failures)
                 logger.warning("%s: poll %d in a row failed, polling again in %g s: %s", name, failures, wait, error)

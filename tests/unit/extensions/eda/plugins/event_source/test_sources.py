@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import time
+import traceback
 import urllib.request
 
 import pytest
@@ -294,6 +295,10 @@ def test_refused_credentials_end_the_source_at_once(fresh):
         run(processing_queue.main(asyncio.Queue(), connection(fresh, client_secret="not-the-secret-Wx3", retries=5)))
     assert "invalid_client" in str(caught.value) and "not-the-secret-Wx3" not in str(caught.value)
     assert polls(fresh, PROCESSING) == 0
+    # ansible-rulebook logs the traceback of a source that stops: it starts where the source gives up, not in the client.
+    frames = traceback.extract_tb(caught.value.__traceback__)
+    assert [frame.name for frame in frames if frame.filename.endswith(("client.py", "_auth.py", "_paging.py"))] == []
+    assert frames[-1].name == "run_source"
 
 
 def test_the_environment_gives_the_credentials_as_for_the_modules(fresh, monkeypatch):
