@@ -40,12 +40,11 @@ class FileChange(object):
         self.content = content
         self.before = before  # (bytes, mode) of the file as it is, or None when absent
 
-    @property
-    def changed(self):
-        """Whether the content differs from the file's (a removal: whether there is a file)."""
+    def acts(self, mode):
+        """Whether applying the plan touches this file: a removal of a file there is, or new content or mode."""
         if self.content is None:
             return self.before is not None
-        return self.before is None or self.before[0] != self.content
+        return self.before != (self.content, mode)
 
 
 def parse_mode(mode):
@@ -106,7 +105,7 @@ def _current(path):
 def outcome(changes, mode, diff=False, max_diff_size=None):
     """What the plan does: ``changed``, ``files``, ``written`` and ``removed``, and ``diff`` when asked for."""
     files = [change.path for change in changes if change.content is not None]
-    acted = [change for change in changes if _acts(change, mode)]
+    acted = [change for change in changes if change.acts(mode)]
     result = dict(changed=bool(acted), files=files,
                   written=[change.path for change in acted if change.content is not None],
                   removed=[change.path for change in acted if change.content is None])
@@ -115,17 +114,10 @@ def outcome(changes, mode, diff=False, max_diff_size=None):
     return result
 
 
-def _acts(change, mode):
-    """Whether applying the plan touches this file."""
-    if change.content is None:
-        return change.before is not None
-    return change.changed or change.before[1] != mode
-
-
 def apply(changes, mode):
     """Write and remove what the plan says, creating the directory (0755) if needed."""
     for change in changes:
-        if not _acts(change, mode):
+        if not change.acts(mode):
             continue
         try:
             if change.content is None:
