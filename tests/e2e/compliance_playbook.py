@@ -2,8 +2,9 @@
 # Copyright: (c) 2026, mimecast.gateway contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""playbooks/compliance_check.yml for test_compliance_reports.py and test_compliance_accounts.py: its path, the
-compliance dataset and thresholds the emulator and the role are given, and reading what a run left behind.
+"""playbooks/compliance_check.yml for test_compliance_reports.py, test_compliance_accounts.py and
+test_compliance_output.py: its path, the compliance dataset and thresholds the emulator and the role are given, an
+inventory of accounts, and reading what a run left behind.
 
 test_playbooks.py runs its emulator on the same dataset: the ``seeded`` fixture.
 """
@@ -55,3 +56,12 @@ def task(run, name):
 def read(folder, name):
     with open(os.path.join(str(folder), name)) as handle:
         return handle.read()
+
+
+def write_inventory(folder, hosts, **group_vars):
+    """An inventory of accounts (group mimecast_accounts, local connection) in ``folder``; the environment naming it."""
+    inventory = {"mimecast_accounts": {"vars": group_vars, "hosts": dict(
+        (name, dict(host_vars, ansible_connection="local")) for name, host_vars in hosts.items())}}
+    path = folder / "hosts.yml"
+    path.write_text(yaml.safe_dump(inventory))
+    return {"ANSIBLE_INVENTORY": str(path)}

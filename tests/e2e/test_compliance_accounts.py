@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from compliance_playbook import COMPLIANCE_CHECK, DATASET, P, REPORT_FILES, read, task, thresholds
+from compliance_playbook import COMPLIANCE_CHECK, DATASET, P, REPORT_FILES, read, task, thresholds, write_inventory
 from harness import CREDENTIALS, scheme_env, start_emulator, stop_emulator
 
 pytestmark = pytest.mark.e2e
@@ -215,14 +215,6 @@ def test_bad_role_input_fails_before_any_api_call(fresh_emulator, ansible_playbo
 
 # ------------------------------------------------------------------ issue 13: no report is left from an earlier run
 
-def write_inventory(folder, hosts, **group_vars):
-    inventory = {"mimecast_accounts": {"vars": group_vars, "hosts": dict(
-        (name, dict(host_vars, ansible_connection="local")) for name, host_vars in hosts.items())}}
-    path = folder / "hosts.yml"
-    path.write_text(yaml.safe_dump(inventory))
-    return {"ANSIBLE_INVENTORY": str(path)}
-
-
 def test_a_run_that_stops_early_still_replaces_every_report_of_the_account(fresh_emulator, ansible_playbook, tmp_path):
     """Last week's report must never pass for today's: an account stopped by its variables gets a fresh one, in error."""
     reports = tmp_path / "reports"
@@ -356,45 +348,3 @@ def test_an_unknown_expected_status_is_a_warning_in_the_output_and_a_note_in_the
     assert report["warnings"] == [warning]
     assert report["checks"][-1]["message"].endswith("(warning: 'deliverd' is not a message tracking status Mimecast is known to "
                                                     "report, so the probe may never pass; did you mean delivered?)")
-
-
-# ------------------------------------------------------------------ check mode
-
-def test_a_check_mode_run_says_which_reports_it_would_write_and_remove_and_touches_none(fresh_emulator, ansible_playbook, tmp_path):
-    reports = tmp_path / "reports"
-    (reports / "accounts").mkdir(parents=True)
-    (reports / "accounts" / "localhost.html").write_text("last week's report")
-    run = ansible_playbook(COMPLIANCE_CHECK, env=scheme_env(fresh_emulator, "v2"), check=True, diff=True, extra_vars=dict(
-        mail_flow_compliance_report_dir=str(reports), mail_flow_compliance_report_formats=["json", "markdown"],
-        mail_flow_compliance_fail_on_violation=False))
-    assert run.rc == 0, run
-    written = task(run, "Write the account's reports")
-    assert written["changed"] is True
-    assert written["written"] == [str(reports / "accounts" / name) for name in ("localhost.json", "localhost.md")]
-    assert written["removed"] == [str(reports / "accounts" / "localhost.html")]
-    # Ansible's default output shows each file's diff; nothing was written or removed.
-    assert "+++ after: %s" % (reports / "accounts" / "localhost.md") in run.stdout, run
-    assert "--- before: %s" % (reports / "accounts" / "localhost.html") in run.stdout, run
-    assert sorted(os.listdir(str(reports))) == ["accounts"]
-    assert os.listdir(str(reports / "accounts")) == ["localhost.html"]
-    assert task(run, "Show the results")["msg"][-1] == "Reports: %s (check mode: none written)" % reports
-
-
-# ------------------------------------------------------------------ a slip: an inventory of accounts, no compliance_check_hosts
-
-def test_an_inventory_without_compliance_check_hosts_is_pointed_out_and_checks_in_error_are_not_called_failed(
-        ansible_playbook, tmp_path):
-    """No MIMECAST_* variables either: localhost's reads cannot run, so its checks are in error, not failed."""
-    inventory = write_inventory(tmp_path, {"contoso": {}, "fabrikam": {}})
-    run = ansible_playbook(COMPLIANCE_CHECK, env=inventory, extra_vars=dict(
-        mail_flow_compliance_report_dir=str(tmp_path / "reports"), mail_flow_compliance_report_formats=["json"],
-        mail_flow_compliance_probes=[]))
-    assert run.rc == 2, run
-    assert task(run, "Say that the inventory's accounts are not checked without compliance_check_hosts")["msg"] == (
-        "compliance_check_hosts is not set, so only localhost is checked, with the MIMECAST_* environment variables; the "
-        "inventory's 2 host(s) are not. To check them, add -e compliance_check_hosts=<their group, or all>.")
-    message = task(run, "Fail the account when a check failed")["msg"]
-    assert message.startswith("Mail flow compliance of localhost: 5 check(s) could not be evaluated: Held messages ("), message
-    assert "failed" not in message.split(":")[1]
-    assert task(run, "Show the results")["msg"][0] == (
-        "Mail flow compliance ERROR: 1 account checked: 0 passed, 0 with failing checks, 1 in error")
